@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# cli_listmilter.sh: the command lines of listmilter and listctl: -V, -n on the shipped and on a
+# broken configuration, LISTMILTER_CONF, and listctl help. No MTA and no network needed.
+set -u
+bin=$LM_BUILD_DIR
+src=$LM_SOURCE_DIR
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { # check NAME EXPECTED-RC COMMAND... ; output kept in $tmp/out
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>&1
+	local rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out"; fail=1
+	else
+		echo "ok   $name"
+	fi
+}
+has() { grep -q -- "$1" "$tmp/out" || { echo "FAIL: output lacks '$1'"; cat "$tmp/out"; fail=1; }; }
+
+check version 0 "$bin/milter/listmilter" -V
+has "listmilter 0"
+has "libmilter [0-9]"
+check shipped-conf 0 "$bin/milter/listmilter" -n -c "$src/conf/listmilter.conf"
+has "configuration OK"
+sed 's/^#* *Syslog .*/Sylsog yes/' "$src/conf/listmilter.conf" >"$tmp/bad.conf"
+grep -q '^Sylsog' "$tmp/bad.conf" || echo 'Sylsog yes' >>"$tmp/bad.conf"
+check misspelt-key 78 "$bin/milter/listmilter" -n -c "$tmp/bad.conf"
+has 'unknown key "Sylsog"'
+has "bad.conf, line"
+LISTMILTER_CONF=$tmp/bad.conf check env-conf 78 "$bin/milter/listmilter" -n
+has 'unknown key "Sylsog"'
+check missing-conf 66 "$bin/milter/listmilter" -n -c "$tmp/none.conf"
+has "cannot open"
+check bad-option 64 "$bin/milter/listmilter" -x
+check listctl-help 0 "$bin/listctl/listctl" help
+has "usage: listctl \[-c FILE\] COMMAND"
+check listctl-unknown 64 "$bin/listctl/listctl" frobnicate
+has 'unknown command "frobnicate"'
+exit $fail
