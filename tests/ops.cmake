@@ -1,0 +1,3 @@
+# ops.cmake: tests of the operations pieces: sd_notify, decision log lines, stats, man pages,
+# the systemd units and the packaging.
+lm_unit_test(test_sdnotify SOURCES unit/test_sdnotify.c LIBS lmcommon)
