@@ -1,3 +1,4 @@
 # ops.cmake: tests of the operations pieces: sd_notify, decision log lines, stats, man pages,
 # the systemd units and the packaging.
 lm_unit_test(test_sdnotify SOURCES unit/test_sdnotify.c LIBS lmcommon)
+lm_unit_test(test_log_decision SOURCES unit/test_log_decision.c LIBS lmcommon)
