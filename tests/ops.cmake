@@ -2,3 +2,5 @@
 # the systemd units and the packaging.
 lm_unit_test(test_sdnotify SOURCES unit/test_sdnotify.c LIBS lmcommon)
 lm_unit_test(test_log_decision SOURCES unit/test_log_decision.c LIBS lmcommon)
+lm_script_test(unit_security integration/unit_security.sh)
+lm_script_test(daemon_notify integration/daemon_notify.sh)
