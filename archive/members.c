@@ -127,17 +127,26 @@ static int add_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 	return LM_OK;
 }
 
-/* Resolve LIST (name or address) to its snapshot; the name is what keys use. */
-static int with_list(struct dbenv *env, const char *list, struct mop *op, struct list **l)
+/* Resolve LIST (name or address), then run fn in a write or read transaction. */
+static int run_op(struct dbenv *env, const char *list, struct mop *op, dbenv_fn fn, bool write)
 {
-	int rc = lists_get(env, list, l);
+	struct list *l = NULL;
+	struct buf dummy;
+	int rc;
 
-	if (rc == LM_ENOENT && op->err)
+	buf_init(&dummy, 1024);
+	if (op->err == NULL)
+		op->err = &dummy;
+	rc = lists_get(env, list, &l);
+	if (rc == LM_ENOENT)
 		buf_printf(op->err, "no list \"%.100s\"", list);
 	if (rc == LM_OK) {
-		op->list = list_name(*l);
-		op->default_moderate = list_get_bool(*l, "default_member_moderation");
+		op->list = list_name(l);
+		op->default_moderate = list_get_bool(l, "default_member_moderation");
+		rc = write ? dbenv_write(env, fn, op) : dbenv_read(env, fn, op);
 	}
+	buf_free(&dummy);
+	list_free(l);
 	return rc;
 }
 
@@ -145,20 +154,10 @@ int members_add(struct dbenv *env, const char *list, const char *const *addrs, s
                 size_t *added, struct buf *err)
 {
 	struct mop op = {.addrs = addrs, .n = n, .err = err};
-	struct list *l = NULL;
-	int rc;
+	int rc = run_op(env, list, &op, add_fn, true);
 
-	struct buf dummy;
-
-	buf_init(&dummy, 1024);
-	if (op.err == NULL)
-		op.err = &dummy;
-	if ((rc = with_list(env, list, &op, &l)) == LM_OK)
-		rc = dbenv_write(env, add_fn, &op);
 	if (added)
 		*added = rc == LM_OK ? op.done : 0;
-	buf_free(&dummy);
-	list_free(l);
 	return rc;
 }
 
@@ -190,19 +189,8 @@ int members_remove(struct dbenv *env, const char *list, const char *const *addrs
                    struct buf *err)
 {
 	struct mop op = {.addrs = addrs, .n = n, .err = err};
-	struct list *l = NULL;
-	int rc;
 
-	struct buf dummy;
-
-	buf_init(&dummy, 1024);
-	if (op.err == NULL)
-		op.err = &dummy;
-	if ((rc = with_list(env, list, &op, &l)) == LM_OK)
-		rc = dbenv_write(env, remove_fn, &op);
-	buf_free(&dummy);
-	list_free(l);
-	return rc;
+	return run_op(env, list, &op, remove_fn, true);
 }
 
 static int get_in_txn(MDB_txn *txn, struct dbenv *env, const char *list, const char *in,
@@ -235,13 +223,8 @@ static int get_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 int members_get(struct dbenv *env, const char *list, const char *addr, struct member *out)
 {
 	struct mop op = {.addrs = &addr, .n = 1, .out = out};
-	struct list *l = NULL;
-	int rc;
 
-	if ((rc = with_list(env, list, &op, &l)) == LM_OK)
-		rc = dbenv_read(env, get_fn, &op);
-	list_free(l);
-	return rc;
+	return run_op(env, list, &op, get_fn, false);
 }
 
 /* Apply "moderate=yes", "nomail=no", "real_name=..." to a member. */
@@ -304,19 +287,8 @@ int members_set(struct dbenv *env, const char *list, const char *addr, const cha
                 size_t nkv, struct buf *err)
 {
 	struct mop op = {.addrs = &addr, .n = 1, .kv = kv, .nkv = nkv, .err = err};
-	struct list *l = NULL;
-	int rc;
 
-	struct buf dummy;
-
-	buf_init(&dummy, 1024);
-	if (op.err == NULL)
-		op.err = &dummy;
-	if ((rc = with_list(env, list, &op, &l)) == LM_OK)
-		rc = dbenv_write(env, set_fn, &op);
-	buf_free(&dummy);
-	list_free(l);
-	return rc;
+	return run_op(env, list, &op, set_fn, true);
 }
 
 static int foreach_fn(MDB_txn *txn, struct dbenv *env, void *arg)
@@ -348,11 +320,6 @@ int members_foreach(struct dbenv *env, const char *list,
                     int (*fn)(const struct member *m, void *arg), void *arg)
 {
 	struct mop op = {.fn = fn, .arg = arg};
-	struct list *l = NULL;
-	int rc;
 
-	if ((rc = with_list(env, list, &op, &l)) == LM_OK)
-		rc = dbenv_read(env, foreach_fn, &op);
-	list_free(l);
-	return rc;
+	return run_op(env, list, &op, foreach_fn, false);
 }
