@@ -232,7 +232,9 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 	c.r = r;
 	c.lcset = o->lcset && *o->lcset ? o->lcset : "us-ascii";
 	c.store.dirfd = c.store.lockfd = -1;
-	buf_init(&r->text, o->limits.max_decoded_bytes ? o->limits.max_decoded_bytes : 1);
+	/* The scrubbed text is capped like the decoded content it comes from. */
+	if (!r->text.data)
+		buf_init(&r->text, o->limits.max_decoded_bytes ? o->limits.max_decoded_bytes : 1);
 	if ((rc = scrub_dirs(msg, &c)) == LM_OK)
 		rc = scrub_run(msg, &c);
 	if (rc == LM_OK && !(r->charset = strdup(c.msgcs ? c.msgcs : c.lcset)))
