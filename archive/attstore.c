@@ -106,8 +106,8 @@ int attstore_tmp(struct attstore *s, int *fd, char tmpname[64])
 
 	for (tries = 0; tries < 100; tries++) {
 		snprintf(tmpname, 64, ".lmtmp-%ld-%u-%d", (long)getpid(), s->tmpseq++, rand());
-		*fd = openat(s->dirfd, tmpname,
-		             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0664);
+		*fd = openat(s->dirfd, tmpname, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		             0664);
 		if (*fd >= 0)
 			return LM_OK;
 		if (errno != EEXIST)

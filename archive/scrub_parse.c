@@ -57,6 +57,23 @@ done:
 	return rc;
 }
 
+/* No header at all: Python's parser takes the whole text as a text/plain body; so do we
+ * (the content still stays in the file). */
+static GMimeMessage *parse_headerless(GMimeStream *stream)
+{
+	GMimeMessage *msg = g_mime_message_new(FALSE);
+	GMimePart *part = g_mime_part_new_with_type("text", "plain");
+	GMimeDataWrapper *w;
+
+	g_mime_stream_reset(stream);
+	w = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content(part, w);
+	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
+	g_object_unref(w);
+	g_object_unref(part);
+	return msg;
+}
+
 int scrub_parse_fd(int fd, const struct scrub_limits *limits, GMimeMessage **out,
                    struct buf *reason)
 {
@@ -79,6 +96,8 @@ int scrub_parse_fd(int fd, const struct scrub_limits *limits, GMimeMessage **out
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	*out = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
+	if (!*out)
+		*out = parse_headerless(stream);
 	g_object_unref(stream);
 	if (!*out)
 		return parse_set(reason, LM_EPARSE, "not a MIME message");
