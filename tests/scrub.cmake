@@ -2,3 +2,4 @@
 set(LM_SCRUBFX unit/scrubfx.c)
 lm_unit_test(test_scrub_seed SOURCES unit/test_scrub_seed.c ${LM_SCRUBFX} LIBS lmarchive)
 lm_unit_test(test_scrub_rules SOURCES unit/test_scrub_rules.c ${LM_SCRUBFX} LIBS lmarchive)
+lm_unit_test(test_scrub_names SOURCES unit/test_scrub_names.c LIBS lmarchive)
