@@ -232,15 +232,19 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 	c.r = r;
 	c.lcset = o->lcset && *o->lcset ? o->lcset : "us-ascii";
 	c.store.dirfd = c.store.lockfd = -1;
-	/* The scrubbed text is capped like the decoded content it comes from. */
+	/* The scrubbed text is capped by the decoded content it comes from plus the notices. */
 	if (!r->text.data)
-		buf_init(&r->text, o->limits.max_decoded_bytes ? o->limits.max_decoded_bytes : 1);
+		buf_init(&r->text,
+		         o->limits.max_decoded_bytes + o->limits.max_parts * 2048 + 65536);
 	if ((rc = scrub_dirs(msg, &c)) == LM_OK)
 		rc = scrub_run(msg, &c);
 	if (rc == LM_OK && !(r->charset = strdup(c.msgcs ? c.msgcs : c.lcset)))
 		rc = LM_ENOMEM;
 	if (rc == LM_OK && want_message && !r->discarded)
 		rc = scrub_build_message(msg, &c);
+	if (rc == LM_ETOOBIG && !r->reason.len)
+		scrub_limit(&c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
+		            o->limits.max_decoded_bytes);
 	if (rc == LM_ETOOBIG)
 		log_warn(o->qid, "scrub: %s", buf_cstr(&r->reason));
 	if (c.store_open)

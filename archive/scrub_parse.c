@@ -41,7 +41,7 @@ static int parse_header_size(int fd, off_t start, size_t max, struct buf *reason
 	if (!chunk)
 		return LM_ENOMEM;
 	while (total <= max && (got = pread(fd, chunk, PARSE_CHUNK, start + (off_t)total)) > 0) {
-		for (i = 0; i < got; i++, total++) {
+		for (i = 0; i < got && total <= max; i++, total++) {
 			if (chunk[i] == '\n' && (linelen == 0 || (linelen == 1 && prev == '\r')))
 				goto done;
 			linelen = chunk[i] == '\n' ? 0 : linelen + 1;
