@@ -148,6 +148,18 @@ static bool date_parse(const char *date, long *y, long *m, long *d)
 	return true;
 }
 
+/* "%04d%02d%02d" for values already range-checked to 0-9999, 0-99, 0-99. */
+static void date_put(char out[9], long y, long m, long d)
+{
+	long v[3] = {y, m, d};
+	int width[3] = {4, 2, 2}, i, k, pos = 8;
+
+	out[8] = '\0';
+	for (i = 2; i >= 0; i--)
+		for (k = 0; k < width[i]; k++, v[i] /= 10)
+			out[--pos] = (char)('0' + v[i] % 10);
+}
+
 /* The checks Python 2's time.strftime() makes (it raises, and Mailman falls back). */
 static bool date_format(long y, long m, long d, char out[9])
 {
@@ -155,7 +167,7 @@ static bool date_format(long y, long m, long d, char out[9])
 		d = 1;
 	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
-	snprintf(out, 9, "%04ld%02ld%02ld", y, m, d);
+	date_put(out, y, m, d);
 	return true;
 }
 
@@ -166,14 +178,14 @@ static void date_from_line(const char *from_line, char out[9])
 
 	if (!from_line || date_split(from_line, w) < 7 || !date_int(w[4], &d) ||
 	    !date_int(w[6], &y) || y < 0 || y > 9999 || d < 0 || d > 99) {
-		snprintf(out, 9, "00000000");
+		date_put(out, 0, 0, 0);
 		return;
 	}
 	/* Mailman's own table: exact three-letter English names, else month 0. */
 	for (m = 0; m < 12 && strcmp(w[3], fromline_months[m]) != 0; m++)
 		;
 	m = m < 12 ? m + 1 : 0;
-	snprintf(out, 9, "%04ld%02ld%02ld", y, m, d);
+	date_put(out, y, m, d);
 }
 
 void attstore_datedir(const char *date, time_t received, const char *from_line, char out[9])

@@ -250,7 +250,10 @@ int scrub_pump(struct scrub_ctx *c, GMimeStream *in, struct scrub_sink *out, uin
 	int rc = chunk ? LM_OK : LM_ENOMEM;
 
 	*count = 0;
-	while (rc == LM_OK && (got = g_mime_stream_read(in, chunk, PUMP_CHUNK)) > 0) {
+	/* A filter may yield nothing for a chunk of its input: only eos ends the copy. */
+	while (rc == LM_OK && (got = g_mime_stream_read(in, chunk, PUMP_CHUNK)) >= 0) {
+		if (got == 0 && g_mime_stream_eos(in))
+			break;
 		*count += (uint64_t)got;
 		c->decoded += (uint64_t)got;
 		if (c->decoded > c->o->limits.max_decoded_bytes)

@@ -257,6 +257,28 @@ static void test_empty_parts_and_skipped(void **state)
 	scrubfx_free(f);
 }
 
+/* 100 KB of lines the base64 decoder skips before the data: the copy must not stop early. */
+static void test_base64_long_gap(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	struct buf m;
+	int i;
+
+	(void)state;
+	buf_init(&m, 1 << 20);
+	buf_puts(&m,
+	         HDR MIXED "--BB\nContent-Type: text/plain\n\nx\n"
+	                   "--BB\nContent-Type: image/gif\nContent-Transfer-Encoding: base64\n\n");
+	for (i = 0; i < 2000; i++)
+		buf_puts(&m,
+		         "  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *  *\n");
+	buf_puts(&m, "R0lGODlh\n--BB--\n");
+	assert_int_equal(scrubfx_run(f, buf_cstr(&m), false, false), LM_OK);
+	expect_file(f, "attachment.gif", "GIF89a");
+	buf_free(&m);
+	scrubfx_free(f);
+}
+
 static void test_other_outer(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -381,6 +403,7 @@ int main(void)
 	        cmocka_unit_test(test_other_type_rfc2231_name),
 	        cmocka_unit_test(test_text_other_subtype_is_attachment),
 	        cmocka_unit_test(test_empty_parts_and_skipped),
+	        cmocka_unit_test(test_base64_long_gap),
 	        cmocka_unit_test(test_other_outer),
 	        cmocka_unit_test(test_charset_conversion),
 	        cmocka_unit_test(test_charset_default_lcset),
