@@ -349,6 +349,7 @@ static int batch_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 /* Period, content hash and subject-key hash of every post, before the transaction. */
 static int batch_prepare(struct batch *b, const struct archive_conf *conf)
 {
+	unsigned char md[32];
 	struct buf tmp;
 	size_t i;
 	int rc = LM_OK;
@@ -364,9 +365,10 @@ static int batch_prepare(struct batch *b, const struct archive_conf *conf)
 		buf_reset(&tmp);
 		if ((rc = subjkey_make(a->subject, conf->subject_prefix, &tmp)) == LM_ETOOBIG)
 			rc = LM_OK; /* hostile giant subject: its truncated key still threads */
-		if (rc == LM_OK && !EVP_Digest(tmp.data ? tmp.data : "", tmp.len, b->subj[i], NULL,
-		                               EVP_sha256(), NULL))
+		if (rc == LM_OK &&
+		    !EVP_Digest(tmp.data ? tmp.data : "", tmp.len, md, NULL, EVP_sha256(), NULL))
 			rc = LM_ENOMEM;
+		memcpy(b->subj[i], md, SUBJ_HASH_LEN);
 	}
 	buf_free(&tmp);
 	return rc;

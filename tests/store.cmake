@@ -1,0 +1,3 @@
+# Tests of the archive store, periods, the mbox reader and the importer (store branch).
+lm_unit_test(test_period SOURCES unit/test_period.c LIBS lmarchive)
+lm_unit_test(test_archive SOURCES unit/test_archive.c LIBS lmarchive)
