@@ -1,3 +1,4 @@
 # Tests of the archive store, periods, the mbox reader and the importer (store branch).
 lm_unit_test(test_period SOURCES unit/test_period.c LIBS lmarchive)
 lm_unit_test(test_archive SOURCES unit/test_archive.c LIBS lmarchive)
+lm_unit_test(test_mbox SOURCES unit/test_mbox.c LIBS lmarchive)
