@@ -346,6 +346,16 @@ static int batch_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 	return put_u32(txn, dbenv_dbi(env, DB_META), &b->k, next);
 }
 
+/* A forced period becomes a directory name: letters, digits and '-' only. */
+static bool valid_period(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 0 && n < 64 &&
+	       strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                 "0123456789-") == n;
+}
+
 /* Period, content hash and subject-key hash of every post, before the transaction. */
 static int batch_prepare(struct batch *b, const struct archive_conf *conf)
 {
@@ -358,8 +368,12 @@ static int batch_prepare(struct batch *b, const struct archive_conf *conf)
 	for (i = 0; i < b->n && rc == LM_OK; i++) {
 		struct article *a = b->items[i].a;
 		buf_reset(&tmp);
-		if ((rc = period_name(a->date, conf->freq, conf->tz, &tmp)) != LM_OK ||
-		    (rc = article_set(&a->period, tmp.data, tmp.len)) != LM_OK ||
+		if (b->items[i].period != NULL)
+			rc = valid_period(b->items[i].period) ? buf_puts(&tmp, b->items[i].period)
+			                                      : LM_EINVAL;
+		else
+			rc = period_name(a->date, conf->freq, conf->tz, &tmp);
+		if (rc != LM_OK || (rc = article_set(&a->period, tmp.data, tmp.len)) != LM_OK ||
 		    (rc = archive_content_hash(a, b->hash[i])) != LM_OK)
 			break;
 		buf_reset(&tmp);

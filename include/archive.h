@@ -25,7 +25,9 @@ struct scrub_result;
 /**
  * One archived post: what pipermail's pages and .txt need, nothing more. All strings are
  * heap-owned, NUL-terminated and never NULL ("" when absent); article_clear() frees them.
- * Raw values are header values as received (RFC 2047 words kept), unfolded.
+ * Raw values are header values as received (RFC 2047 words kept), with leading blanks and
+ * CRs removed and folding kept as "\n" + blank (pipermail's .txt and mailto Subject= show it);
+ * decoded values are unfolded.
  */
 struct article {
 	uint32_t seq;      /**< article number (NNNNNN.html); set by archive_append() */
@@ -133,10 +135,11 @@ int archive_conf_load(struct dbenv *env, const char *list, struct list **l,
 
 /** One post of archive_append_batch(). */
 struct archive_item {
-	struct article *a; /**< the post; seq, period and parent are filled in */
-	uint32_t number;   /**< the number to use, or 0 for the next free one */
-	bool existed;      /**< out: the post was already archived (a->seq is its number) */
-	int rc;            /**< out: LM_OK, LM_EEXIST (number taken by another post), LM_ENOMEM */
+	struct article *a;  /**< the post; seq, period and parent are filled in */
+	uint32_t number;    /**< the number to use, or 0 for the next free one */
+	const char *period; /**< force this period (import --numbers-from), or NULL */
+	bool existed;       /**< out: the post was already archived (a->seq is its number) */
+	int rc;             /**< out: LM_OK, LM_EEXIST (number taken by another post), LM_ENOMEM */
 };
 
 /**
@@ -200,5 +203,18 @@ int article_init(struct article *a);
  * @return LM_OK; LM_ENOMEM (the field is unchanged).
  */
 int article_set(char **field, const char *s, size_t len);
+
+/**
+ * @brief Build an article from one message of a pipermail period .txt (spec 10.1): the
+ * From: "user at host (Name)" line gives email (de-obscured to user@host) and the raw author;
+ * Date, Subject (already without "Re:"), In-Reply-To, References and Message-ID are kept raw;
+ * the body (already scrubbed) is taken as UTF-8, else converted from ISO-8859-1.
+ * @param[in] data the message (headers, blank line, body) without its From_ line.
+ * @param[in] from_line its From_ line (date fallback), or NULL. @param[in] received last
+ * date fallback. @param[out] out filled.
+ * @return LM_OK; LM_EPARSE (no From: header); LM_ENOMEM.
+ */
+int archive_article_from_txt(const char *data, size_t len, const char *from_line, time_t received,
+                             struct article *out);
 
 #endif
