@@ -117,6 +117,24 @@ static const char *skip_quoted(const char *s)
 	return s;
 }
 
+/* The end of a (nested) comment starting at s; the first one is remembered in *first. */
+static const char *skip_comment(const char *s, const char **first)
+{
+	int depth = 0;
+
+	if (first)
+		*first = s;
+	for (; *s; s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		else if (*s == '(')
+			depth++;
+		else if (*s == ')' && --depth == 0)
+			return s;
+	}
+	return s;
+}
+
 /* Unquote a "..." display name in place (backslash escapes removed). */
 static void unquote(char *s)
 {
@@ -142,8 +160,8 @@ static int parseaddr(const char *v, char **name, char **addr)
 			p = skip_quoted(p);
 		else if (*p == '<' && lt == NULL)
 			lt = p;
-		else if (*p == '(' && paren == NULL)
-			paren = p;
+		else if (*p == '(')
+			p = skip_comment(p, paren == NULL ? &paren : NULL);
 		if (*p == '\0')
 			break;
 	}
