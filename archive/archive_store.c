@@ -82,7 +82,7 @@ static int get_record(MDB_txn *txn, struct dbenv *env, struct batch *b, uint32_t
 static int dedupe(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i, bool *found)
 {
 	struct article *a = b->items[i].a, view;
-	const unsigned char *seqs, *h;
+	const unsigned char *seqs = NULL, *h;
 	MDB_val val;
 	size_t n, j;
 	int rc;
@@ -112,7 +112,7 @@ static int dedupe(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i, bo
 static int id_in_period(MDB_txn *txn, struct dbenv *env, struct batch *b, const char *id,
                         size_t len, const char *period, uint32_t *seq)
 {
-	const unsigned char *seqs;
+	const unsigned char *seqs = NULL;
 	MDB_val key, val;
 	size_t n, j;
 	int rc;
@@ -233,7 +233,7 @@ static int put_empty(MDB_txn *txn, MDB_dbi dbi, const struct buf *k)
 
 static int write_msgid(MDB_txn *txn, struct dbenv *env, struct batch *b, const struct article *a)
 {
-	const unsigned char *seqs;
+	const unsigned char *seqs = NULL;
 	unsigned char s[4];
 	MDB_val key, val;
 	size_t n;
