@@ -166,6 +166,14 @@ static int scrub(struct run *r, GMimeMessage *msg, const struct mbox_msg *m,
 }
 #endif
 
+/* A message starts with a header line ("Name:"), whatever GMime would make of it. */
+static bool starts_with_header(const struct buf *b)
+{
+	size_t n = strcspn(b->data ? b->data : "", ":\n");
+
+	return n > 0 && n < b->len && b->data[n] == ':' && strcspn(b->data, " \t") >= n;
+}
+
 static GMimeMessage *parse(const struct mbox_msg *m)
 {
 	GMimeStream *s =
@@ -184,8 +192,10 @@ static int build_raw(struct run *r, const struct mbox_msg *m, struct article *a,
 	GMimeMessage *msg = parse(m);
 	int rc;
 
-	if (msg == NULL) {
-		*why = "not a parseable message";
+	if (!starts_with_header(&m->data) || msg == NULL) {
+		*why = msg ? "no header lines" : "not a parseable message";
+		if (msg)
+			g_object_unref(msg);
 		return LM_EPARSE;
 	}
 	sr_init(&sr);
