@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gmime/gmime.h>
@@ -365,6 +366,68 @@ static void test_number_from_below_next(void **state)
 	free(path);
 }
 
+static void page(const char *dir, const char *period, const char *name, const char *html)
+{
+	char *pd = testutil_path(dir, period), *path;
+
+	mkdir(pd, 0755);
+	path = testutil_path(pd, name);
+	testutil_write(path, html, strlen(html));
+	free(path);
+	free(pd);
+}
+
+static const char dup_mbox[] = "From x@example.com Mon Apr  1 10:00:00 2019\n"
+                               "From: x@example.com\nSubject: one\n"
+                               "Date: Mon, 1 Apr 2019 10:00:00 +0000\n"
+                               "Message-ID: <dup@example.com>\n\nfirst copy\n\n"
+                               "From x@example.com Mon Apr  1 10:00:00 2019\n"
+                               "From: x@example.com\nSubject: one\n"
+                               "Date: Mon, 1 Apr 2019 10:00:00 +0000\n"
+                               "Message-ID: <dup@example.com>\n\nsecond copy\n\n"
+                               "From x@example.com Mon Apr  1 10:00:00 2019\n"
+                               "From: x@example.com\nSubject: new\n"
+                               "Date: Mon, 1 Apr 2019 10:00:00 +0000\n"
+                               "Message-ID: <new@example.com>\n\nnot in the old tree\n";
+
+static void test_numbers_from_synthetic(void **state)
+{
+	struct fx *f = *state;
+	char *old = testutil_path(f->dir, "old"), *mb = testutil_path(f->dir, "dup.mbox");
+	struct import_opts o;
+	struct article a;
+	uint32_t seq;
+
+	mkdir(old, 0755);
+	/* a duplicate Message-ID had two pages; an index names a page without In-Reply-To */
+	page(old, "2019-April", "000010.html",
+	     "<A HREF=\"mailto:l%40x?In-Reply-To=%3Cdup%40example.com%3E\">");
+	page(old, "2019-March", "000020.html",
+	     "<A HREF=\"mailto:l%40x?In-Reply-To=%3Cdup%40example.com%3E\">");
+	page(old, "2019-March", "000021.html", "old page without the link");
+	page(old, "2019-March", "date.html", "<A HREF=\"000057.html\">x</A> <a href=\"../x\">");
+	page(old, "..", "000099.html", "outside"); /* the parent is no period: ignored */
+	testutil_write(mb, dup_mbox, strlen(dup_mbox));
+	opts_init(f, &o, "syn", NULL);
+	assert_int_equal(import_map_load(old, &o.map, NULL), LM_OK);
+	assert_int_equal(import_map_count(o.map), 2);
+	assert_int_equal(import_map_next(o.map), 58);
+	assert_int_equal(import(f, &o, mb), 3);
+	assert_int_equal(archive_get(f->env, "syn", 10, &a), LM_OK);
+	assert_string_equal(a.body, "first copy\n");
+	assert_string_equal(a.period, "2019-April");
+	article_clear(&a);
+	assert_int_equal(archive_get(f->env, "syn", 20, &a), LM_OK);
+	assert_string_equal(a.body, "second copy\n");
+	assert_string_equal(a.period, "2019-March"); /* the old tree's period is kept */
+	article_clear(&a);
+	assert_int_equal(archive_find_msgid(f->env, "syn", "<new@example.com>", &seq), LM_OK);
+	assert_int_equal(seq, 58);
+	import_map_free(o.map);
+	free(old);
+	free(mb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +436,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lkml_threading, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_raw_headers, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_number_from_below_next, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_numbers_from_synthetic, setup, teardown),
 	};
 	g_mime_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
