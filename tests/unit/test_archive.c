@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "lists.h"
 #include "lmerr.h"
 #include "period.h"
 #include "testutil.h"
@@ -336,6 +337,31 @@ static void test_batch(void **state)
 		article_clear(&a[i]);
 }
 
+static void test_append_for_list(void **state)
+{
+	struct fx *f = *state;
+	const char *kv[] = {"archive_volume_frequency=3", "archive_timezone=America/Denver",
+	                    "subject_prefix=[Demo] "};
+	struct article a, b;
+	bool existed = true;
+
+	assert_int_equal(lists_create(f->env, "demo@example.org", kv, 3, NULL), LM_OK);
+	/* Monday 2019-02-04 03:00 UTC is Sunday evening in Denver */
+	mk(&a, "<l1@x>", "[Demo] Hi", 1549249200, "x\n");
+	assert_int_equal(archive_append(f->env, "demo", &a, 0, &existed), LM_OK);
+	assert_false(existed);
+	assert_int_equal(a.seq, 0);
+	assert_string_equal(a.period, "Week-of-Mon-20190128");
+	mk(&b, "<l2@x>", "Re: Hi", 1549249300, "y\n");
+	assert_int_equal(archive_append(f->env, "demo@example.org", &b, 0, NULL), LM_OK);
+	assert_int_equal(b.parent, 0); /* subject threading with the list's prefix */
+	assert_int_equal(archive_append(f->env, "demo", &a, 0, &existed), LM_OK);
+	assert_true(existed);
+	assert_int_equal(archive_append(f->env, "nosuch", &a, 0, NULL), LM_ENOENT);
+	article_clear(&a);
+	article_clear(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +371,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_hostile_bytes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_append_for_list, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
