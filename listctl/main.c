@@ -28,6 +28,8 @@ static const struct ctl_cmd commands[] = {
         {"set", cmd_set, "set LIST KEY=VALUE...", "change list settings"},
         {"show", cmd_show, "show LIST", "print all settings of a list"},
         {"lists", cmd_lists, "lists", "print the names of all lists"},
+        {"import", cmd_import, "import [--number-from N|--numbers-from DIR] LIST FILE...",
+         "archive mailboxes, messages or pipermail .txt(.gz) files"},
         {"help", cmd_help, "help [COMMAND]", "print this help"},
         {"version", cmd_version, "version", "print the version"},
 };
