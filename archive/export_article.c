@@ -141,7 +141,8 @@ static int page_body(const struct export_view *v, size_t i, struct buf *out)
 
 	if ((rc = html_body(out, a->body, a->body_len, &o)) != LM_OK)
 		return rc;
-	return buf_puts(out, "\n\n<!--endarticle-->\n    <HR>\n    <P><UL>\n        <!--threads-->\n\t");
+	return buf_puts(out,
+	                "\n\n<!--endarticle-->\n    <HR>\n    <P><UL>\n        <!--threads-->\n\t");
 }
 
 static int page_foot(const struct export_view *v, size_t i, size_t prev, size_t next,
@@ -169,8 +170,7 @@ int export_article_page(const struct export_view *v, size_t i, struct buf *out)
 	int rc;
 
 	if ((rc = page_head(v, i, prev, next, out)) != LM_OK ||
-	    (rc = page_top(v, i, prev, next, out)) != LM_OK ||
-	    (rc = page_body(v, i, out)) != LM_OK)
+	    (rc = page_top(v, i, prev, next, out)) != LM_OK || (rc = page_body(v, i, out)) != LM_OK)
 		return rc;
 	return page_foot(v, i, prev, next, out);
 }

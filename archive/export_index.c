@@ -67,8 +67,9 @@ static int head(const struct export_view *v, enum export_index kind, struct buf 
 {
 	int rc;
 
-	if ((rc = buf_puts(out, "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n"
-	                        "<HTML>\n  <HEAD>\n     <title>The ")) != LM_OK ||
+	if ((rc = buf_puts(out,
+	                   "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n"
+	                   "<HTML>\n  <HEAD>\n     <title>The ")) != LM_OK ||
 	    (rc = quote(v, out, v->list->real_name)) != LM_OK || (rc = buf_putc(out, ' ')) ||
 	    (rc = quote(v, out, v->p->label)) != LM_OK ||
 	    (rc = buf_printf(out, " Archive by %s</title>\n", kind_word[kind])) != LM_OK ||
@@ -79,8 +80,9 @@ static int head(const struct export_view *v, enum export_index kind, struct buf 
 	    (rc = buf_puts(out, "\">\n  </HEAD>\n  <BODY BGCOLOR=\"#ffffff\">\n"
 	                        "      <a name=\"start\"></A>\n      <h1>")) != LM_OK ||
 	    (rc = quote(v, out, v->p->label)) != LM_OK ||
-	    (rc = buf_printf(out, " Archives by %s</h1>\n      <ul>\n"
-	                          "         <li> <b>Messages sorted by:</b>\n",
+	    (rc = buf_printf(out,
+	                     " Archives by %s</h1>\n      <ul>\n"
+	                     "         <li> <b>Messages sorted by:</b>\n",
 	                     kind_word[kind])) != LM_OK ||
 	    (rc = refs(out, kind)) != LM_OK || (rc = buf_putc(out, '\n')) != LM_OK ||
 	    (rc = more_info(v, out)) != LM_OK ||
@@ -89,7 +91,8 @@ static int head(const struct export_view *v, enum export_index kind, struct buf 
 	    (rc = buf_puts(out, "</i><br>\n         <b>Ending:</b> <i>")) != LM_OK ||
 	    (rc = qtime(v, out, v->last)) != LM_OK)
 		return rc;
-	return buf_printf(out, "</i><br>\n         <b>Messages:</b> %zu<p>\n     <ul>\n\n", v->p->n);
+	return buf_printf(out, "</i><br>\n         <b>Messages:</b> %zu<p>\n     <ul>\n\n",
+	                  v->p->n);
 }
 
 static int foot(const struct export_view *v, enum export_index kind, struct buf *out)

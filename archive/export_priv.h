@@ -11,16 +11,16 @@
 
 /** Per-article strings and positions. */
 struct export_item {
-	char *subject;   /**< displayed subject: decoded, Re: stripped, addresses obscured */
-	char *subj_raw;  /**< raw subject with Re: stripped (mailto Subject=, .txt) */
-	char *author;    /**< displayed author (obscured when it is the address) */
-	char *email;     /**< displayed address (obscured) */
-	char *skey;      /**< subject sort key */
-	char *akey;      /**< author sort key (fixAuthor) */
-	char comp[40];   /**< thread key component "DDDDDDDDDDD.SEQ-" */
-	size_t parent;   /**< index of the thread parent, or EXPORT_NONE */
-	unsigned depth;  /**< thread depth (uncapped) */
-	size_t tpos;     /**< position in the thread order */
+	char *subject;  /**< displayed subject: decoded, Re: stripped, addresses obscured */
+	char *subj_raw; /**< raw subject with Re: stripped (mailto Subject=, .txt) */
+	char *author;   /**< displayed author (obscured when it is the address) */
+	char *email;    /**< displayed address (obscured) */
+	char *skey;     /**< subject sort key */
+	char *akey;     /**< author sort key (fixAuthor) */
+	char comp[40];  /**< thread key component "DDDDDDDDDDD.SEQ-" */
+	size_t parent;  /**< index of the thread parent, or EXPORT_NONE */
+	unsigned depth; /**< thread depth (uncapped) */
+	size_t tpos;    /**< position in the thread order */
 };
 
 struct export_view {

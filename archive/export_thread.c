@@ -51,7 +51,8 @@ static int link_parents(struct export_view *v)
 			stack[top++] = j;
 		}
 		if (j != EXPORT_NONE && state[j] == 1)
-			v->it[j].parent = EXPORT_NONE; /* break the loop at the article seen twice */
+			v->it[j].parent =
+			        EXPORT_NONE; /* break the loop at the article seen twice */
 		while (top > 0)
 			state[stack[--top]] = 2;
 	}

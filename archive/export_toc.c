@@ -29,8 +29,8 @@ static int row(const struct export_toc_row *r, enum html_cs cs, struct buf *out)
 	    (rc = buf_puts(out, ":</td>\n            <td>\n")) != LM_OK)
 		return rc;
 	for (k = 0; k < 8; k += 2)
-		if ((rc = buf_printf(out, "              <A href=\"%s/%s.html\">[ %s ]</a>\n", r->name,
-		                     kinds[k], kinds[k + 1])) != LM_OK)
+		if ((rc = buf_printf(out, "              <A href=\"%s/%s.html\">[ %s ]</a>\n",
+		                     r->name, kinds[k], kinds[k + 1])) != LM_OK)
 			return rc;
 	if ((rc = buf_puts(out, "            </td>\n            ")) != LM_OK)
 		return rc;
@@ -49,22 +49,26 @@ int export_toc_page(const struct export_list *l, const struct export_toc_row *ro
 	size_t i;
 	int rc;
 
-	if ((rc = buf_puts(out, "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n"
-	                        "<HTML>\n  <HEAD>\n     <title>The ")) != LM_OK ||
+	if ((rc = buf_puts(out,
+	                   "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n"
+	                   "<HTML>\n  <HEAD>\n     <title>The ")) != LM_OK ||
 	    (rc = html_quote(out, l->real_name, strlen(l->real_name), cs)) != LM_OK ||
-	    (rc = buf_puts(out, " Archives</title>\n     <META NAME=\"robots\" "
-	                        "CONTENT=\"noindex,follow\">\n     <META http-equiv=\"Content-Type\" "
-	                        "content=\"text/html; charset=")) != LM_OK ||
+	    (rc = buf_puts(out,
+	                   " Archives</title>\n     <META NAME=\"robots\" "
+	                   "CONTENT=\"noindex,follow\">\n     <META http-equiv=\"Content-Type\" "
+	                   "content=\"text/html; charset=")) != LM_OK ||
 	    (rc = html_quote(out, l->charset, strlen(l->charset), cs)) != LM_OK ||
 	    (rc = buf_puts(out, "\">\n  </HEAD>\n  <BODY BGCOLOR=\"#ffffff\">\n     <h1>The ")) ||
 	    (rc = html_quote(out, l->real_name, strlen(l->real_name), cs)) != LM_OK ||
-	    (rc = buf_puts(out, " Archives </h1>\n     <p>\n      You can get <a href=\"")) != LM_OK ||
+	    (rc = buf_puts(out, " Archives </h1>\n     <p>\n      You can get <a href=\"")) !=
+	            LM_OK ||
 	    (rc = html_quote(out, l->listinfo, strlen(l->listinfo), cs)) != LM_OK ||
 	    (rc = buf_puts(out, "\">more information about this list</a>.\n     </p>\n     ")))
 		return rc;
 	if (n == 0)
-		return buf_puts(out, "<P>Currently, there are no archives. </P>\n     \n     \n     \n"
-		                     "     </BODY>\n     </HTML>\n");
+		return buf_puts(out,
+		                "<P>Currently, there are no archives. </P>\n     \n     \n     \n"
+		                "     </BODY>\n     </HTML>\n");
 	if ((rc = buf_puts(out, "\n     \t<table border=3>\n          <tr><td>Archive</td>\n"
 	                        "          <td>View by:</td>\n"
 	                        "          <td>Downloadable version</td></tr>\n\n     ")) != LM_OK)

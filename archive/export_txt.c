@@ -33,7 +33,8 @@ static int put_formatdate(struct buf *out, int64_t epoch)
 	time_t t = (time_t)epoch;
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL || strftime(s, sizeof(s), "%a, %d %b %Y %H:%M:%S -0000", &tm) == 0)
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof(s), "%a, %d %b %Y %H:%M:%S -0000", &tm) == 0)
 		return buf_puts(out, "Thu, 01 Jan 1970 00:00:00 -0000");
 	return buf_puts(out, s);
 }

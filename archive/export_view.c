@@ -244,8 +244,8 @@ static int item_init(struct export_view *v, size_t i)
 	it->subj_raw = strip_re(a->subject_raw);
 	it->author = obscured(a->author[0] ? a->author : a->email, false, ob);
 	it->email = obscured(a->email, false, ob);
-	if (it->subject == NULL || it->skey == NULL || it->subj_raw == NULL ||
-	    it->author == NULL || it->email == NULL)
+	if (it->subject == NULL || it->skey == NULL || it->subj_raw == NULL || it->author == NULL ||
+	    it->email == NULL)
 		return LM_ENOMEM;
 	if ((it->akey = fix_author(it->author)) == NULL)
 		return LM_ENOMEM;

@@ -316,7 +316,7 @@ static bool find_url(const char *s, size_t from, size_t len, size_t *b, size_t *
 static bool url_is_safe(const char *s, size_t len)
 {
 	static const char *const bad[] = {"javascript:", "vbscript:", "livescript:", "data:",
-	                                  "mocha:", "jar:", "view-source:"};
+	                                  "mocha:",      "jar:",      "view-source:"};
 	size_t i, n;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -333,7 +333,8 @@ static int put_link(struct buf *out, const char *href, size_t hlen, const char *
 	int rc;
 
 	if ((rc = buf_puts(out, "<A HREF=\"")) != LM_OK ||
-	    (rc = html_quote(out, href, hlen, cs)) != LM_OK || (rc = buf_puts(out, "\">")) != LM_OK ||
+	    (rc = html_quote(out, href, hlen, cs)) != LM_OK ||
+	    (rc = buf_puts(out, "\">")) != LM_OK ||
 	    (rc = html_cgiescape(out, text, tlen, cs)) != LM_OK)
 		return rc;
 	return buf_puts(out, "</A>");
@@ -346,7 +347,8 @@ static int put_email(struct buf *out, const char *s, size_t len, const struct ht
 
 	if (!o->obscure) {
 		buf_init(&t, len + 8);
-		if ((rc = buf_puts(&t, "mailto:")) == LM_OK && (rc = buf_append(&t, s, len)) == LM_OK)
+		if ((rc = buf_puts(&t, "mailto:")) == LM_OK &&
+		    (rc = buf_append(&t, s, len)) == LM_OK)
 			rc = put_link(out, t.data, t.len, s, len, o->cs);
 	} else {
 		buf_init(&t, len * 4 + 1);
@@ -358,8 +360,7 @@ static int put_email(struct buf *out, const char *s, size_t len, const struct ht
 }
 
 /* The links of one line (after its quote prefix), as __processbody_URLquote does. */
-static int render_links(struct buf *out, const char *s, size_t len,
-                        const struct html_body_opts *o)
+static int render_links(struct buf *out, const char *s, size_t len, const struct html_body_opts *o)
 {
 	size_t pos = 0, jb, je, kb, ke;
 	bool j, k;
@@ -413,7 +414,8 @@ static int render_line(struct buf *out, const char *s, size_t len, const struct 
 	if (q > 0 && ((rc = html_cgiescape(out, s, q, o->cs)) != LM_OK ||
 	              (rc = buf_puts(out, "<i>")) != LM_OK))
 		return rc;
-	if ((rc = render_links(out, s + q, len - q, o)) != LM_OK || (rc = buf_putc(out, '\n')) != LM_OK)
+	if ((rc = render_links(out, s + q, len - q, o)) != LM_OK ||
+	    (rc = buf_putc(out, '\n')) != LM_OK)
 		return rc;
 	return q > 0 ? buf_puts(out, "</I>") : LM_OK;
 }
