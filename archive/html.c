@@ -257,7 +257,7 @@ static bool find_email(const char *s, size_t from, size_t len, size_t *b, size_t
 
 int html_obscure_words(struct buf *out, const char *s, size_t len)
 {
-	size_t pos = 0, b, e, at;
+	size_t pos = 0, b = 0, e = 0, at;
 	int rc;
 
 	while (find_email(s, pos, len, &b, &e)) {
@@ -362,7 +362,7 @@ static int put_email(struct buf *out, const char *s, size_t len, const struct ht
 /* The links of one line (after its quote prefix), as __processbody_URLquote does. */
 static int render_links(struct buf *out, const char *s, size_t len, const struct html_body_opts *o)
 {
-	size_t pos = 0, jb, je, kb, ke;
+	size_t pos = 0, jb = 0, je = 0, kb = 0, ke = 0;
 	bool j, k;
 	int rc;
 
