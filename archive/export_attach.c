@@ -43,11 +43,13 @@ static int link_entry(int sfd, int dfd, const char *name, int depth, bool full, 
 	}
 	if (!S_ISDIR(st.st_mode) || depth > 4)
 		return LM_OK; /* symlinks and devices are never exported */
-	if (mkdirat(dfd, name, 0755) != 0 && errno != EEXIST)
+	if (mkdirat(dfd, name, 0755) == 0)
+		full = true; /* a new directory: link everything below it */
+	else if (errno != EEXIST)
 		return LM_EIO;
 	/* a date directory that has not changed since it was linked holds nothing new */
-	if (!full && fstatat(dfd, name, &dt, AT_SYMLINK_NOFOLLOW) == 0 && !newer(&st, &dt) &&
-	    depth == 0)
+	if (!full && depth == 0 && fstatat(dfd, name, &dt, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !newer(&st, &dt))
 		return LM_OK;
 	if ((s2 = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return LM_EIO;

@@ -327,13 +327,37 @@ static bool url_is_safe(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * HyperArch quotes a link target with the site's default charset (us-ascii), not the page's:
+ * a body in the list's own charset was kept as bytes (one &#NNN; per byte, as the
+ * twisted-python pages show for UTF-8), a body in another charset was decoded first (one
+ * reference per character).
+ */
+static int href_quote(struct buf *out, const char *s, size_t len, enum html_cs cs)
+{
+	size_t i, start = 0;
+	int rc;
+
+	if (cs != HTML_CS_UTF8)
+		return html_quote(out, s, len, HTML_CS_ASCII);
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] < 0x80)
+			continue;
+		if ((rc = html_quote(out, s + start, i - start, HTML_CS_ASCII)) != LM_OK ||
+		    (rc = buf_printf(out, "&#%u;", (unsigned char)s[i])) != LM_OK)
+			return rc;
+		start = i + 1;
+	}
+	return html_quote(out, s + start, len - start, HTML_CS_ASCII);
+}
+
 static int put_link(struct buf *out, const char *href, size_t hlen, const char *text, size_t tlen,
                     enum html_cs cs)
 {
 	int rc;
 
 	if ((rc = buf_puts(out, "<A HREF=\"")) != LM_OK ||
-	    (rc = html_quote(out, href, hlen, cs)) != LM_OK ||
+	    (rc = href_quote(out, href, hlen, cs)) != LM_OK ||
 	    (rc = buf_puts(out, "\">")) != LM_OK ||
 	    (rc = html_cgiescape(out, text, tlen, cs)) != LM_OK)
 		return rc;

@@ -7,7 +7,7 @@
 #include "export_fixture.h"
 #include "testutil.h"
 
-static char *dup(const char *s)
+static char *fx_dup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 
@@ -23,17 +23,17 @@ void fixture_article(struct article *a, uint32_t seq, int64_t date, uint32_t par
 	a->seq = seq;
 	a->date = date;
 	a->parent = parent;
-	a->period = dup("2021-May");
-	a->msgid = dup(msgid);
-	a->in_reply_to = dup("");
-	a->references = dup("");
-	a->subject_raw = dup(subject);
-	a->subject = dup(subject);
-	a->author_raw = dup(author);
-	a->author = dup(author);
-	a->email = dup(email);
-	a->datestr = dup("Sat, 01 May 2021 08:43:06 +0200");
-	a->body = dup(body);
+	a->period = fx_dup("2021-May");
+	a->msgid = fx_dup(msgid);
+	a->in_reply_to = fx_dup("");
+	a->references = fx_dup("");
+	a->subject_raw = fx_dup(subject);
+	a->subject = fx_dup(subject);
+	a->author_raw = fx_dup(author);
+	a->author = fx_dup(author);
+	a->email = fx_dup(email);
+	a->datestr = fx_dup("Sat, 01 May 2021 08:43:06 +0200");
+	a->body = fx_dup(body);
 	a->body_len = strlen(body);
 }
 
