@@ -1,0 +1,2 @@
+# Moderation: the decision rules, SPF mapping, hold queue, tokens, notices and listctl commands.
+lm_unit_test(test_policy SOURCES unit/test_policy.c LIBS lmmilter)
