@@ -261,11 +261,12 @@ static bool alias_match(const char *pattern, const char *s)
 static bool alias_any(const char *aliases, const char *addr)
 {
 	const char *p = S(aliases), *nl;
-	char line[1024], *local_end;
+	char line[1024], *local_end, sep = strchr(p, '\n') ? '\n' : ',';
 	size_t n;
 
+	/* one alias per line, or comma-separated on one line (list settings are one line) */
 	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
-		nl = strchr(p, '\n');
+		nl = strchr(p, sep);
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		while (n > 0 && isspace((unsigned char)*p))
 			p++, n--;

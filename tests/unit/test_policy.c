@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbenv.h"
+#include "lists.h"
 #include "lmerr.h"
 #include "policy.h"
 #include "testutil.h"
@@ -319,6 +321,8 @@ static void test_implicit_destination(void **state)
 	expect(&l, &f, POLICY_HOLD, "Message has implicit destination", NULL);
 	l.acceptable_aliases = "nomatch\n  test-al  \n";
 	expect(&l, &f, POLICY_ACCEPT, "", NULL);
+	l.acceptable_aliases = "nomatch, test-al";
+	expect(&l, &f, POLICY_ACCEPT, "", NULL);
 	l.acceptable_aliases = "alias@lists";
 	expect(&l, &f, POLICY_HOLD, "Message has implicit destination", NULL);
 	l.acceptable_aliases = ".*-alias@lists\\.example\\.org";
@@ -429,6 +433,55 @@ static void test_reject_code(void **state)
 	policy_decision_clear(&d);
 }
 
+/* The production glue: settings from the list store, members from members_get(). */
+static void test_store_glue(void **state)
+{
+	char *dir = testutil_tmpdir("policy"), *db = testutil_path(dir, "db");
+	const char *kv[] = {"generic_nonmember_action=reject", "accept_these_nonmembers=^boss@",
+	                    "member_moderation_action=2"};
+	const char *addrs[] = {"Alice <alice@example.org>", "mod@example.org"},
+	           *mod[] = {"moderate=yes"};
+	struct dbenv *env;
+	struct list *lst;
+	struct policy_list l;
+	struct policy_facts f = facts("alice@example.org");
+	struct policy_decision d;
+
+	(void)state;
+	assert_int_equal(dbenv_open(db, (size_t)1 << 28, 0, &env), LM_OK);
+	assert_int_equal(lists_create(env, "test@lists.example.org", kv, 3, NULL), LM_OK);
+	assert_int_equal(members_add(env, "test", addrs, 2, NULL, NULL), LM_OK);
+	assert_int_equal(members_set(env, "test", "mod@example.org", mod, 1, NULL), LM_OK);
+	assert_int_equal(lists_get(env, "test", &lst), LM_OK);
+	assert_int_equal(policy_list_load(lst, &l), LM_OK);
+	assert_string_equal(l.address, "test@lists.example.org");
+	assert_int_equal(l.generic_nonmember_action, 2);
+	assert_int_equal(l.max_num_recipients, 10);
+	assert_int_equal(l.max_message_size, 40);
+	assert_true(l.require_explicit_destination);
+	assert_string_equal(l.spf_fail_action, "hold");
+	assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
+	assert_int_equal(d.action, POLICY_ACCEPT);
+	policy_decision_clear(&d);
+	f.from = f.env_sender = "mod@example.org";
+	assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
+	assert_int_equal(d.action, POLICY_DISCARD);
+	policy_decision_clear(&d);
+	f.from = f.env_sender = "boss@example.com";
+	assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
+	assert_int_equal(d.action, POLICY_ACCEPT);
+	policy_decision_clear(&d);
+	f.from = f.env_sender = "nobody@example.com";
+	assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
+	assert_int_equal(d.action, POLICY_REJECT);
+	policy_decision_clear(&d);
+	list_free(lst);
+	dbenv_close(env);
+	testutil_rmtree(dir);
+	free(db);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +500,7 @@ int main(void)
 	        cmocka_unit_test(test_spf_fail),
 	        cmocka_unit_test(test_member_lookup_error),
 	        cmocka_unit_test(test_reject_code),
+	        cmocka_unit_test(test_store_glue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
