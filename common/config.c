@@ -44,6 +44,7 @@ static const struct conf_def conf_defs[] = {
         {"MaxMimeParts", CT_SIZE, OFF(max_mime_parts), "1000", 1, 1000000},
         {"MaxRecipients", CT_SIZE, OFF(max_recipients), "1000", 1, 1000000},
         {"PidFile", CT_STRING, OFF(pid_file), "", 0, 0},
+        {"SecretFile", CT_STRING, OFF(secret_file), "", 0, 0},
         {"SendmailCommand", CT_STRING, OFF(sendmail_command), "/usr/sbin/sendmail", 0, 0},
         {"Socket", CT_SOCKET, OFF(socket), "local:/run/listmilter/listmilter.sock", 0, 0},
         {"Syslog", CT_BOOL, OFF(syslog), "yes", 0, 0},

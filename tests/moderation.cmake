@@ -1,3 +1,4 @@
 # Moderation: the decision rules, SPF mapping, hold queue, tokens, notices and listctl commands.
 lm_unit_test(test_policy SOURCES unit/test_policy.c LIBS lmmilter)
 lm_unit_test(test_holdq SOURCES unit/test_holdq.c LIBS lmarchive)
+lm_unit_test(test_token SOURCES unit/test_token.c LIBS lmarchive)
