@@ -2,3 +2,4 @@
 lm_unit_test(test_policy SOURCES unit/test_policy.c LIBS lmmilter)
 lm_unit_test(test_holdq SOURCES unit/test_holdq.c LIBS lmarchive)
 lm_unit_test(test_token SOURCES unit/test_token.c LIBS lmarchive)
+lm_unit_test(test_notice SOURCES unit/test_notice.c LIBS lmmilter)
