@@ -47,6 +47,7 @@ static const struct conf_def conf_defs[] = {
         {"SecretFile", CT_STRING, OFF(secret_file), "", 0, 0},
         {"SendmailCommand", CT_STRING, OFF(sendmail_command), "/usr/sbin/sendmail", 0, 0},
         {"Socket", CT_SOCKET, OFF(socket), "local:/run/listmilter/listmilter.sock", 0, 0},
+        {"SPFCheckLoopback", CT_BOOL, OFF(spf_check_loopback), "no", 0, 0},
         {"Syslog", CT_BOOL, OFF(syslog), "yes", 0, 0},
         {"SyslogFacility", CT_FACILITY, OFF(syslog_facility), "mail", 0, 0},
         {"TempDir", CT_STRING, OFF(temp_dir), "", 0, 0},

@@ -31,6 +31,14 @@ struct spf;
  */
 int spf_new(const char *hostname, struct spf **out);
 
+/**
+ * @brief libspf2 passes every loopback client (127/8, ::1) without looking at DNS; with check
+ * true such clients are judged by their records like any other. For tests inside a
+ * loopback-only network namespace (site key SPFCheckLoopback); off by default, since Postfix
+ * shows local submissions as 127.0.0.1.
+ */
+void spf_set_check_loopback(struct spf *s, bool check);
+
 /** @brief Free a checker; NULL is accepted. Returns NULL. */
 struct spf *spf_free(struct spf *s);
 

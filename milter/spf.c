@@ -23,6 +23,7 @@
 
 struct spf {
 	SPF_server_t *server;
+	bool check_loopback;  /* judge 127/8 and ::1 clients by DNS too (tests in a netns) */
 	pthread_mutex_t lock; /* libspf2's DNS cache layer is not thread-safe */
 };
 
@@ -88,6 +89,24 @@ static enum spf_res spf_map(SPF_result_t r)
 	}
 }
 
+/*
+ * libspf2 leaves the result unset when the record itself is broken (a syntax error found
+ * while compiling it): that is a PermError. Resource and DNS trouble is a TempError.
+ */
+static enum spf_res spf_map_error(SPF_errcode_t err)
+{
+	switch (err) {
+	case SPF_E_NO_MEMORY:
+	case SPF_E_INTERNAL_ERROR:
+	case SPF_E_DNS_ERROR:
+	case SPF_E_NOT_CONFIG:
+	case SPF_E_SUCCESS:
+		return SPFRES_TEMPERROR;
+	default:
+		return SPFRES_PERMERROR;
+	}
+}
+
 /* The header value: libspf2's text with anything that could end or fold a header removed. */
 static void spf_header(struct buf *h, enum spf_res r, const char *detail)
 {
@@ -101,6 +120,52 @@ static void spf_header(struct buf *h, enum spf_res r, const char *detail)
 	for (p = detail; *p; p++)
 		if (buf_putc(h, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p) != LM_OK)
 			break;
+}
+
+void spf_set_check_loopback(struct spf *s, bool check)
+{
+	s->check_loopback = check;
+}
+
+/*
+ * SPF_request_query_mailfrom() without libspf2's "localhost is always allowed" shortcut: the
+ * same steps (current domain, record lookup, interpretation) through its public API.
+ */
+static SPF_errcode_t query_no_free_ride(SPF_request_t *req, SPF_response_t **resp)
+{
+	SPF_record_t *rec = NULL;
+	SPF_errcode_t err;
+
+	if ((*resp = SPF_response_new(req)) == NULL)
+		return SPF_E_NO_MEMORY;
+	req->cur_dom = req->use_helo ? req->helo_dom : req->env_from_dp;
+	err = SPF_server_get_record(req->spf_server, req, *resp, &rec);
+	if (err != SPF_E_SUCCESS) {
+		if (rec)
+			SPF_record_free(rec);
+		SPF_i_done(*resp, (*resp)->result, (*resp)->reason, (*resp)->err);
+		return err;
+	}
+	(*resp)->spf_record_exp = rec;
+	err = SPF_record_interpret(rec, req, *resp, 0);
+	SPF_record_free(rec);
+	(*resp)->spf_record_exp = NULL;
+	return err;
+}
+
+/* A value for results libspf2 gave no text for: the result and what was checked. */
+static void spf_header_plain(struct buf *h, enum spf_res r, const char *ip, const char *helo,
+                             const char *sender)
+{
+	struct buf t;
+
+	buf_init(&t, 2048);
+	if (buf_printf(&t, "%s client-ip=%s; envelope-from=<%s>; helo=%s;", spf_res_name(r),
+	               ip ? ip : "", sender ? sender : "", helo ? helo : "") == LM_OK)
+		spf_header(h, r, buf_cstr(&t));
+	else
+		spf_header(h, r, NULL);
+	buf_free(&t);
 }
 
 static int spf_request_fill(SPF_request_t *req, const char *ip, const char *helo,
@@ -128,6 +193,7 @@ enum spf_res spf_check(struct spf *s, const char *client_ip, const char *helo, c
 	SPF_request_t *req;
 	SPF_response_t *resp = NULL;
 	enum spf_res r = SPFRES_TEMPERROR;
+	SPF_errcode_t err;
 	int rc;
 
 	pthread_mutex_lock(&s->lock);
@@ -137,11 +203,18 @@ enum spf_res spf_check(struct spf *s, const char *client_ip, const char *helo, c
 		r = SPFRES_NONE; /* nothing to check: an address libspf2 cannot parse */
 		goto done;
 	}
-	SPF_request_query_mailfrom(req, &resp);
-	if (resp)
+	if (s->check_loopback && SPF_request_is_loopback(req))
+		err = query_no_free_ride(req, &resp);
+	else
+		err = SPF_request_query_mailfrom(req, &resp);
+	if (resp && SPF_response_result(resp) != SPF_RESULT_INVALID)
 		r = spf_map(SPF_response_result(resp));
-	if (header)
-		spf_header(header, r, resp ? SPF_response_get_received_spf_value(resp) : NULL);
+	else
+		r = spf_map_error(err);
+	if (header && resp && SPF_response_result(resp) != SPF_RESULT_INVALID)
+		spf_header(header, r, SPF_response_get_received_spf_value(resp));
+	else if (header)
+		spf_header_plain(header, r, client_ip, helo, sender);
 done:
 	if (resp)
 		SPF_response_free(resp);
