@@ -98,4 +98,39 @@ int held_confirm(const struct held_ctx *c, const struct list *l, const char *tok
  */
 int held_expire(const struct held_ctx *c, const struct list *l, size_t *n);
 
+/** What a reply to list-request@ came to (held_mail_confirm()). */
+enum held_reply {
+	HELD_REPLY_NONE = 0,      /**< no "confirm <token>": not a moderation reply */
+	HELD_REPLY_APPROVED,      /**< approved with the password: re-injected */
+	HELD_REPLY_DISCARDED,     /**< no password: discarded, as Mailman does */
+	HELD_REPLY_BAD_PASSWORD,  /**< a wrong Approved: password: still held */
+	HELD_REPLY_NOT_MODERATOR, /**< the From address is no owner or moderator: ignored */
+	HELD_REPLY_BAD_TOKEN,     /**< forged, tampered, another list's, or expired */
+	HELD_REPLY_USED,          /**< the token was used before */
+	HELD_REPLY_GONE           /**< the post is no longer held */
+};
+
+/** A reply to list-request@ as the milter sees it at eom. Strings are borrowed. */
+struct held_reply_in {
+	const char *from;     /**< the From: address, bare */
+	const char *subject;  /**< Subject: ("Re: confirm <token>" is fine) */
+	const char *approved; /**< Approved:/Approve:/X-Approved:/X-Approve: header, or NULL */
+	const char *body;     /**< the first text/plain part (may be NULL) */
+	size_t body_len;      /**< its length */
+};
+
+/**
+ * @brief Mailman's confirm flow by email: find "confirm <token>" in the Subject (or a body
+ * line), check that From is an owner or moderator, then approve (an Approved: password equal
+ * to moderator_password, as a header or the first non-blank body line) or discard.
+ * @param[out] out what happened; id the post's id when one was named (may be NULL).
+ * @return LM_OK (see out); LM_ETEMP/LM_EIO (re-injection failed: still held); LM_EDB;
+ * LM_ENOMEM.
+ */
+int held_mail_confirm(const struct held_ctx *c, const struct list *l,
+                      const struct held_reply_in *in, enum held_reply *out, uint32_t *id);
+
+/** @brief A name for logs: "approved", "discarded", "bad password", ... */
+const char *held_reply_name(enum held_reply r);
+
 #endif

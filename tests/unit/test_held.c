@@ -265,6 +265,68 @@ static void test_expire(void **state)
 	free(in);
 }
 
+static void test_mail_confirm(void **state)
+{
+	struct fixture *fx = *state;
+	const char *kv[] = {"moderator_password=pw123"};
+	uint32_t id = hold(fx, fx->c.now), id2 = hold(fx, fx->c.now), got;
+	char tok[TOKEN_LEN + 1], tok2[TOKEN_LEN + 1], subj[128], body[256], *in;
+	struct held_reply_in r = {.from = "Mod@Example.org"};
+	struct holdq_entry e;
+	enum held_reply out;
+
+	assert_int_equal(lists_set(fx->env, "test", kv, 1, NULL), LM_OK);
+	list_free(fx->l);
+	assert_int_equal(lists_get(fx->env, "test", &fx->l), LM_OK);
+	assert_int_equal(token_make(&fx->key, TOKEN_CONFIRM, "test", id, fx->c.now + 99, tok), 0);
+	assert_int_equal(token_make(&fx->key, TOKEN_CONFIRM, "test", id2, fx->c.now + 99, tok2), 0);
+	/* no token: not a confirmation at all */
+	r.subject = "Re: hello";
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_NONE);
+	/* a stranger cannot act */
+	snprintf(subj, sizeof(subj), "Re: confirm %s", tok);
+	r.subject = subj;
+	r.from = "stranger@example.com";
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_NOT_MODERATOR);
+	/* a wrong password leaves it held */
+	r.from = "boss@example.org";
+	r.approved = "wrong";
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_BAD_PASSWORD);
+	assert_int_equal(holdq_get(fx->env, "test", id, &e), LM_OK);
+	holdq_entry_clear(&e);
+	/* the password in the first body line approves */
+	r.approved = NULL;
+	r.body = "\n  \nApproved: pw123\n> quoted\n";
+	r.body_len = strlen(r.body);
+	unlink(fx->stdinp);
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_APPROVED);
+	assert_int_equal(got, id);
+	in = captured(fx->stdinp);
+	assert_int_equal(milter_use(fx, in), LM_OK);
+	free(in);
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_USED);
+	/* no password: discard; the token may be in the body instead of the Subject */
+	r.subject = "Re: your notice";
+	snprintf(body, sizeof(body), "Please drop it.\nconfirm %s\n", tok2);
+	r.body = body;
+	r.body_len = strlen(body);
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_DISCARDED);
+	assert_int_equal(holdq_get(fx->env, "test", id2, &e), LM_ENOENT);
+	/* a tampered token */
+	tok2[10] = tok2[10] == 'a' ? 'b' : 'a';
+	snprintf(subj, sizeof(subj), "confirm %s", tok2);
+	r.subject = subj;
+	assert_int_equal(held_mail_confirm(&fx->c, fx->l, &r, &out, &got), LM_OK);
+	assert_int_equal(out, HELD_REPLY_BAD_TOKEN);
+	assert_string_equal(held_reply_name(HELD_REPLY_BAD_TOKEN), "bad token");
+}
+
 /* listctl on the same data directory. */
 static int run_listctl(struct fixture *fx, const char *args, char **out)
 {
@@ -359,6 +421,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_reject_discard, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_notify_and_confirm, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_mail_confirm, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_listctl, setup, teardown),
 	};
 
