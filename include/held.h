@@ -59,6 +59,14 @@ int held_notify(const struct held_ctx *c, const struct list *l, const struct hol
                 uint32_t id, bool notify);
 
 /**
+ * @brief After an automatic discard at SMTP time: when forward_auto_discards (default yes),
+ * send the owners and moderators Mailman's "Auto-discard notification" with the post attached
+ * (e needs msg, poster and subject). Logged either way.
+ * @return LM_OK (also when there is nobody to tell); as sendmail_run(); LM_ENOMEM.
+ */
+int held_auto_discard(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e);
+
+/**
  * @brief Approve: re-inject the post through SendmailCommand (see above), then unhold it.
  * @return LM_OK; LM_ENOENT (no such held post); LM_ETEMP/LM_EIO (SendmailCommand failed: the
  * post stays held); LM_EDB; LM_ENOMEM.

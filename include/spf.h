@@ -56,6 +56,16 @@ struct spf *spf_free(struct spf *s);
 enum spf_res spf_check(struct spf *s, const char *client_ip, const char *helo, const char *sender,
                        struct buf *header);
 
+/**
+ * @brief An Authentication-Results value (RFC 8601) for a result, as an alternative to
+ * Received-SPF: "AUTHSERV; spf=RESULT smtp.mailfrom=SENDER" (smtp.helo=HELO for the null
+ * sender). Values that are not plain tokens are quoted; line breaks never get through.
+ * @param[out] out appended to.
+ * @return LM_OK; LM_ETOOBIG; LM_ENOMEM.
+ */
+int spf_auth_results(struct buf *out, const char *authserv_id, enum spf_res r, const char *sender,
+                     const char *helo);
+
 /** @brief The RFC 7208 name of a result: "pass", "fail", "softfail", ... */
 const char *spf_res_name(enum spf_res r);
 

@@ -182,34 +182,54 @@ int cmd_decide(struct ctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-/* listctl expire-held LIST: for cron; see max_days_to_hold. */
-int cmd_expire_held(struct ctl *ctl, int argc, char **argv)
+static int expire_one(struct ctl *ctl, struct dbenv *env, const struct token_key *key,
+                      const char *name)
 {
-	struct token_key key;
-	struct held_ctx c;
-	struct dbenv *env;
+	struct held_ctx c = {.env = env,
+	                     .sendmail_command = ctl->cfg->sendmail_command,
+	                     .key = key,
+	                     .now = (int64_t)time(NULL)};
 	struct list *l = NULL;
 	size_t n = 0;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: listctl expire-held LIST\n");
+	if ((rc = lists_get(env, name, &l)) == LM_OK)
+		rc = held_expire(&c, l, &n);
+	if (n)
+		printf("%s: %zu expired\n", list_name(l), n);
+	if (rc != LM_OK)
+		fprintf(stderr, "listctl expire-held: %s: %s\n", name,
+		        rc == LM_ENOENT ? "no such list" : lm_strerror(rc));
+	list_free(l);
+	return rc;
+}
+
+/* listctl expire-held [LIST]: for cron; see max_days_to_hold. Every list when none given. */
+int cmd_expire_held(struct ctl *ctl, int argc, char **argv)
+{
+	struct token_key key;
+	struct dbenv *env;
+	struct buf names;
+	char *name, *save = NULL;
+	int rc = LM_OK, first = LM_OK;
+
+	if (argc > 2) {
+		fprintf(stderr, "usage: listctl expire-held [LIST]\n");
 		return EX_USAGE;
 	}
-	if ((rc = open_list(ctl, "expire-held", argv[1], false, &env, &l)) != EX_OK)
-		return rc;
-	if (load_key(ctl, &key) != LM_OK) {
-		list_free(l);
+	if (ctl_env(ctl, false, &env) != LM_OK)
+		return EX_UNAVAILABLE;
+	if (load_key(ctl, &key) != LM_OK)
 		return EX_CONFIG;
-	}
-	c = (struct held_ctx){.env = env,
-	                      .sendmail_command = ctl->cfg->sendmail_command,
-	                      .key = &key,
-	                      .now = (int64_t)time(NULL)};
-	rc = held_expire(&c, l, &n);
-	printf("%zu expired\n", n);
-	if (rc != LM_OK)
+	if (argc == 2)
+		return expire_one(ctl, env, &key, argv[1]) == LM_OK ? EX_OK : EX_SOFTWARE;
+	buf_init(&names, 64 * 1024 * 1024);
+	if ((rc = lists_names(env, &names)) != LM_OK)
 		fprintf(stderr, "listctl expire-held: %s\n", lm_strerror(rc));
-	list_free(l);
-	return rc == LM_OK ? EX_OK : EX_SOFTWARE;
+	for (name = names.data ? strtok_r(names.data, "\n", &save) : NULL; rc == LM_OK && name;
+	     name = strtok_r(NULL, "\n", &save))
+		if ((rc = expire_one(ctl, env, &key, name)) != LM_OK && first == LM_OK)
+			first = rc, rc = LM_OK;
+	buf_free(&names);
+	return rc == LM_OK && first == LM_OK ? EX_OK : EX_SOFTWARE;
 }

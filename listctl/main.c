@@ -34,8 +34,8 @@ static const struct ctl_cmd commands[] = {
         {"approve", cmd_decide, "approve LIST ID", "approve a held post (re-injected once)"},
         {"reject", cmd_decide, "reject LIST ID [REASON]", "reject a held post, telling the poster"},
         {"discard", cmd_decide, "discard LIST ID", "discard a held post"},
-        {"expire-held", cmd_expire_held, "expire-held LIST",
-         "remove posts held over max_days_to_hold, telling the posters"},
+        {"expire-held", cmd_expire_held, "expire-held [LIST]",
+         "remove posts held over max_days_to_hold, telling the posters (cron)"},
         {"help", cmd_help, "help [COMMAND]", "print this help"},
         {"version", cmd_version, "version", "print the version"},
 };

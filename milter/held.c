@@ -52,6 +52,26 @@ int held_notify(const struct held_ctx *c, const struct list *l, const struct hol
 	return rc;
 }
 
+int held_auto_discard(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e)
+{
+	struct notice_list nl;
+	struct notice n;
+	int rc;
+
+	log_info(c->qid, "moderation: %s: post from <%.*s> discarded: %.*s", list_name(l),
+	         LOG_TEXT_MAX, S(e->poster), LOG_TEXT_MAX, S(e->reason));
+	if (!list_get_bool(l, "forward_auto_discards"))
+		return LM_OK;
+	notice_list_load(l, &nl);
+	if ((rc = notice_auto_discard(&nl, e, c->meta, &n)) == LM_ENOENT)
+		return LM_OK;
+	if (rc == LM_OK) {
+		rc = notice_send(c->sendmail_command, &n, c->qid);
+		notice_clear(&n);
+	}
+	return rc;
+}
+
 /* Envelope recipients of the re-injection: the stored ones, else the list address. */
 static int rcpts_split(const struct list *l, char *recipients, const char **out, size_t max,
                        size_t *n)

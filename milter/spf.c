@@ -225,3 +225,39 @@ done:
 		spf_header(header, r, NULL);
 	return r;
 }
+
+/* A property value: as it is when it is a plain token, else quoted with \\ and " escaped. */
+static int ar_value(struct buf *out, const char *v)
+{
+	const char *p;
+	int rc = LM_OK;
+
+	if (*v && strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	                    ".-_+@=!#$%&'*/?^`{|}~") == strlen(v))
+		return buf_puts(out, v);
+	rc = buf_putc(out, '"');
+	for (p = v; *p && rc == LM_OK; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\')
+			rc = buf_putc(out, '\\');
+		if (rc == LM_OK)
+			rc = buf_putc(out, c < 0x20 || c == 0x7f ? ' ' : c);
+	}
+	return rc == LM_OK ? buf_putc(out, '"') : rc;
+}
+
+int spf_auth_results(struct buf *out, const char *authserv_id, enum spf_res r, const char *sender,
+                     const char *helo)
+{
+	bool null = sender == NULL || *sender == '\0';
+	int rc;
+
+	rc = ar_value(out, authserv_id && *authserv_id ? authserv_id : "localhost");
+	if (rc == LM_OK)
+		rc = buf_printf(out, "; spf=%s %s=", spf_res_name(r),
+		                null ? "smtp.helo" : "smtp.mailfrom");
+	if (rc == LM_OK)
+		rc = ar_value(out, null ? (helo ? helo : "") : sender);
+	return rc;
+}

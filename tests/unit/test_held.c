@@ -327,6 +327,31 @@ static void test_mail_confirm(void **state)
 	assert_string_equal(held_reply_name(HELD_REPLY_BAD_TOKEN), "bad token");
 }
 
+static void test_auto_discard(void **state)
+{
+	struct fixture *fx = *state;
+	const char *off[] = {"forward_auto_discards=no"};
+	struct holdq_entry e = {.poster = "x@example.com",
+	                        .reason = "Post to moderated list",
+	                        .msg = (char *)post,
+	                        .msg_len = sizeof(post) - 1};
+	char *argv, *in;
+
+	assert_int_equal(held_auto_discard(&fx->c, fx->l, &e), LM_OK);
+	argv = captured(fx->argvp);
+	in = captured(fx->stdinp);
+	assert_string_equal(argv, "-oi\n-f\ntest-bounces@lists.example.org\n--\n"
+	                          "boss@example.org\nmod@example.org\n");
+	assert_non_null(strstr(in, "\nSubject: Auto-discard notification\n"));
+	free(argv), free(in);
+	unlink(fx->stdinp);
+	assert_int_equal(lists_set(fx->env, "test", off, 1, NULL), LM_OK);
+	list_free(fx->l);
+	assert_int_equal(lists_get(fx->env, "test", &fx->l), LM_OK);
+	assert_int_equal(held_auto_discard(&fx->c, fx->l, &e), LM_OK);
+	assert_null(testutil_read(fx->stdinp, NULL));
+}
+
 /* listctl on the same data directory. */
 static int run_listctl(struct fixture *fx, const char *args, char **out)
 {
@@ -350,6 +375,7 @@ static void test_listctl(void **state)
 {
 	struct fixture *fx = *state;
 	uint32_t a = hold(fx, fx->c.now - 90000), b = hold(fx, fx->c.now), c = hold(fx, fx->c.now);
+	uint32_t old = hold(fx, fx->c.now - 4 * 86400);
 	char args[256], *out, *in, *f = testutil_path(fx->dir, "addrs");
 	struct holdq_entry e;
 
@@ -384,9 +410,17 @@ static void test_listctl(void **state)
 	assert_int_equal(run_listctl(fx, args, &out), 65);
 	assert_non_null(strstr(out, "no such held post"));
 	free(out);
+	/* the cron job: max_days_to_hold is 2, so only the four-day-old post goes */
+	assert_int_equal(run_listctl(fx, "expire-held", &out), 0);
+	assert_non_null(strstr(out, "test: 1 expired\n"));
+	free(out);
+	in = captured(fx->stdinp);
+	assert_non_null(strstr(in, "within 2 days and has been discarded"));
+	free(in);
 	assert_int_equal(run_listctl(fx, "held test", &out), 0);
 	assert_string_equal(out, "");
 	free(out);
+	(void)old;
 	assert_int_equal(run_listctl(fx, "approve test x", &out), 64);
 	free(out);
 	assert_int_equal(run_listctl(fx, "held nosuch", &out), 65);
@@ -422,6 +456,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_notify_and_confirm, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mail_confirm, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_auto_discard, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_listctl, setup, teardown),
 	};
 

@@ -53,12 +53,33 @@ static void test_no_dns_needed(void **state)
 	spf_free(s);
 }
 
+static void test_auth_results(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, BUF_CAP_SMALL);
+	assert_int_equal(spf_auth_results(&b, "mx.example.org", SPFRES_PASS, "a@b.example", "h"),
+	                 LM_OK);
+	assert_string_equal(buf_cstr(&b), "mx.example.org; spf=pass smtp.mailfrom=a@b.example");
+	buf_reset(&b);
+	assert_int_equal(spf_auth_results(&b, "mx", SPFRES_FAIL, "", "helo.example"), LM_OK);
+	assert_string_equal(buf_cstr(&b), "mx; spf=fail smtp.helo=helo.example");
+	buf_reset(&b);
+	/* hostile text is quoted and cannot break the header */
+	assert_int_equal(spf_auth_results(&b, "mx", SPFRES_SOFTFAIL, "a b\r\nX: \"y\"@c", NULL),
+	                 LM_OK);
+	assert_string_equal(buf_cstr(&b), "mx; spf=softfail smtp.mailfrom=\"a b  X: \\\"y\\\"@c\"");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_names),
 	        cmocka_unit_test(test_is_fail),
 	        cmocka_unit_test(test_no_dns_needed),
+	        cmocka_unit_test(test_auth_results),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
