@@ -40,5 +40,6 @@ int cmd_member(struct ctl *ctl, int argc, char **argv);
 int cmd_held(struct ctl *ctl, int argc, char **argv);
 int cmd_decide(struct ctl *ctl, int argc, char **argv);
 int cmd_expire_held(struct ctl *ctl, int argc, char **argv);
+int cmd_stats(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -38,6 +38,7 @@ static const struct ctl_cmd commands[] = {
         {"discard", cmd_decide, "discard LIST ID", "discard a held post"},
         {"expire-held", cmd_expire_held, "expire-held [LIST]",
          "remove posts held over max_days_to_hold, telling the posters (cron)"},
+        {"stats", cmd_stats, "stats [LIST]", "print counters and archive size of lists"},
         {"help", cmd_help, "help [COMMAND]", "print this help"},
         {"version", cmd_version, "version", "print the version"},
 };
