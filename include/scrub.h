@@ -81,6 +81,22 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 int scrub_parse_fd(int fd, const struct scrub_limits *limits, GMimeMessage **out,
                    struct buf *reason);
 
+struct config;
+struct list;
+
+/**
+ * @brief Fill scrub options from the site configuration (limits, DataDir) and a list's
+ * settings (host_name, archive_url, archive_charset as lcset, html_sanitizer,
+ * scrub_use_filename). The caller still sets received, from_line and qid.
+ * @param[out] o the options; its strings point into l and root, which must outlive it.
+ * @param[in] cfg the site configuration.
+ * @param[in] l the list.
+ * @param[out] root receives DataDir/archives/<list> (o->storage_root points into it).
+ * @return LM_OK; LM_EINVAL (unusable list name, no archive_url or host); LM_ENOMEM; LM_ETOOBIG.
+ */
+int scrub_opts_fill(struct scrub_opts *o, const struct config *cfg, const struct list *l,
+                    struct buf *root);
+
 /** @brief Call once per process before any GMime use (g_mime_init); idempotent, thread-safe. */
 void scrub_init(void);
 
