@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lmerr.h"
@@ -87,6 +88,36 @@ static void test_retry_reuses_files(void **state)
 	assert_int_equal(scrubfx_count_files(f, ".gif"), 2);
 	assert_int_equal(scrubfx_count_files(f, ""), 3); /* + attachments.lock */
 	free(first);
+	scrubfx_free(f);
+}
+
+/* Concurrent scrubs of copies of one post (the lock in the message directory) agree. */
+static void test_concurrent_scrubs(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	char *path = testutil_path(f->dir, "post.eml");
+	pid_t pids[6];
+	int i, status, ok;
+
+	(void)state;
+	testutil_write(path, two_gifs, strlen(two_gifs));
+	for (i = 0; i < 6; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			ok = scrubfx_run_file(f, path, false) == LM_OK &&
+			     strstr(buf_cstr(&f->r.text), "URL: <" URL "attachment-0001.gif>\n") &&
+			     !strstr(buf_cstr(&f->r.text), "-0002");
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(scrubfx_count_files(f, ".gif"), 2);
+	free(path);
 	scrubfx_free(f);
 }
 
@@ -230,6 +261,7 @@ int main(void)
 	        cmocka_unit_test(test_suffixes_in_one_message),
 	        cmocka_unit_test(test_identical_parts_still_get_two_names),
 	        cmocka_unit_test(test_retry_reuses_files),
+	        cmocka_unit_test(test_concurrent_scrubs),
 	        cmocka_unit_test(test_different_content_never_overwrites),
 	        cmocka_unit_test(test_hostile_names_stay_inside),
 	        cmocka_unit_test(test_symlinked_directory_refused),
