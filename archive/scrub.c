@@ -219,9 +219,26 @@ static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
 	return scrub_walk(c, top, true);
 }
 
+/* What every exit of scrub_message() does: the reason and log line of a limit, cleanup. */
+static int scrub_finish(struct scrub_ctx *c, int rc)
+{
+	if (rc == LM_ETOOBIG && !c->r->reason.len)
+		scrub_limit(c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
+		            c->o->limits.max_decoded_bytes);
+	if (rc == LM_ETOOBIG)
+		log_warn(c->o->qid, "scrub: %s", buf_cstr(&c->r->reason));
+	if (c->store_open)
+		attstore_close(&c->store);
+	g_free(c->charset);
+	g_free(c->format);
+	g_free(c->delsp);
+	return rc;
+}
+
 int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_result *r,
                   bool want_message)
 {
+	const struct scrub_limits *l = o ? &o->limits : NULL;
 	struct scrub_ctx c;
 	int rc;
 
@@ -234,23 +251,12 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 	c.store.dirfd = c.store.lockfd = -1;
 	/* The scrubbed text is capped by the decoded content it comes from plus the notices. */
 	if (!r->text.data)
-		buf_init(&r->text,
-		         o->limits.max_decoded_bytes + o->limits.max_parts * 2048 + 65536);
+		buf_init(&r->text, l->max_decoded_bytes + l->max_parts * 2048 + 65536);
 	if ((rc = scrub_dirs(msg, &c)) == LM_OK)
 		rc = scrub_run(msg, &c);
 	if (rc == LM_OK && !(r->charset = strdup(c.msgcs ? c.msgcs : c.lcset)))
 		rc = LM_ENOMEM;
 	if (rc == LM_OK && want_message && !r->discarded)
 		rc = scrub_build_message(msg, &c);
-	if (rc == LM_ETOOBIG && !r->reason.len)
-		scrub_limit(&c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
-		            o->limits.max_decoded_bytes);
-	if (rc == LM_ETOOBIG)
-		log_warn(o->qid, "scrub: %s", buf_cstr(&r->reason));
-	if (c.store_open)
-		attstore_close(&c.store);
-	g_free(c.charset);
-	g_free(c.format);
-	g_free(c.delsp);
-	return rc;
+	return scrub_finish(&c, rc);
 }

@@ -120,29 +120,38 @@ static int save_url(struct scrub_ctx *c, const char *name, struct buf *url)
 	                  c->store.rel, name);
 }
 
+/* spec 6.4: the base and extension from the file name (decoded, in the list charset). */
+static int save_names(struct scrub_ctx *c, GMimeObject *obj, const char *ctype, struct buf *base,
+                      struct buf *ext)
+{
+	const char *raw = save_filename(obj);
+	struct buf fname;
+	int rc = LM_OK;
+
+	buf_init(&fname, BUF_CAP_SMALL);
+	if (raw && (rc = text_restrict(raw, strlen(raw), c->lcset, &fname)) == LM_ENOENT)
+		rc = text_restrict(raw, strlen(raw), "us-ascii", &fname);
+	if (rc == LM_OK)
+		rc = attstore_name(raw ? buf_cstr(&fname) : NULL, ctype, c->o->use_filename, base,
+		                   ext);
+	buf_free(&fname);
+	return rc;
+}
+
 int scrub_save(struct scrub_ctx *c, GMimeObject *obj, const char *ctype, int how, struct buf *url,
                uint64_t *size)
 {
-	struct buf fname, base, ext, name;
-	const char *raw = save_filename(obj);
-	char tmp[64];
+	struct buf base, ext, name;
+	char tmp[64] = "";
 	int fd = -1, rc;
 
-	buf_init(&fname, BUF_CAP_SMALL);
 	buf_init(&base, BUF_CAP_SMALL);
 	buf_init(&ext, BUF_CAP_SMALL);
 	buf_init(&name, BUF_CAP_SMALL);
-	tmp[0] = '\0';
-	if ((rc = save_open_store(c)) != LM_OK)
-		goto fail;
-	if (raw && (rc = text_restrict(raw, strlen(raw), c->lcset, &fname)) == LM_ENOENT)
-		rc = text_restrict(raw, strlen(raw), "us-ascii", &fname);
-	if (rc != LM_OK || (rc = attstore_name(raw ? buf_cstr(&fname) : NULL, ctype,
-	                                       c->o->use_filename, &base, &ext)) != LM_OK)
-		goto fail;
-	if ((rc = attstore_tmp(&c->store, &fd, tmp)) != LM_OK)
-		goto fail;
-	if ((rc = save_content(c, obj, how, fd, size)) != LM_OK)
+	if ((rc = save_open_store(c)) != LM_OK ||
+	    (rc = save_names(c, obj, ctype, &base, &ext)) != LM_OK ||
+	    (rc = attstore_tmp(&c->store, &fd, tmp)) != LM_OK ||
+	    (rc = save_content(c, obj, how, fd, size)) != LM_OK)
 		goto fail;
 	rc = attstore_commit(&c->store, fd, tmp, buf_cstr(&base), buf_cstr(&ext), &name);
 	fd = -1;
@@ -155,7 +164,6 @@ fail:
 	if (rc != LM_OK && rc != LM_ETOOBIG)
 		log_err(c->o->qid, "scrub: cannot store an attachment of type %s: %s", ctype,
 		        lm_strerror(rc));
-	buf_free(&fname);
 	buf_free(&base);
 	buf_free(&ext);
 	buf_free(&name);
