@@ -57,8 +57,14 @@ static char *scrub_raw_header(GMimeMessage *msg, const char *name)
 
 	if (!h)
 		return NULL;
+	/* Python lstrip()s the first line only: an empty first line goes entirely, and the
+	 * continuation line keeps its leading blank. */
 	v = v ? v : "";
 	v += strspn(v, " \t");
+	if (*v == '\r')
+		v++;
+	if (*v == '\n')
+		v++;
 	if (!(out = malloc(strlen(v) + 1)))
 		return NULL;
 	for (o = out; *v; v++)

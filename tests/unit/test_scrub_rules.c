@@ -352,6 +352,29 @@ static void test_nested_message_news_descended(void **state)
 	scrubfx_free(f);
 }
 
+/* hash8 is over the raw value as Python's parser keeps it: first line lstripped only. */
+static void test_folded_message_id(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       "From: a@b\nMessage-ID:\n <abc@example.com>\nDate: Mon, 04 Feb 2019 10:00:00 +0000\n"
+	       "Content-Type: image/gif\n\nGIF\n",
+	       "A non-text attachment was scrubbed...\nName: not available\nType: image/gif\n"
+	       "Size: 4 bytes\nDesc: not available\n"
+	       "URL: <http://host/pipermail/l/attachments/20190204/279785cf/attachment.gif>\n");
+	assert_string_equal(f->r.message_id, " <abc@example.com>");
+	expect(f,
+	       "From: a@b\nMessage-ID: <abc@\n example.com>\nDate: Mon, 04 Feb 2019 10:00:00 "
+	       "+0000\n"
+	       "Content-Type: image/gif\n\nGIF\n",
+	       "A non-text attachment was scrubbed...\nName: not available\nType: image/gif\n"
+	       "Size: 4 bytes\nDesc: not available\n"
+	       "URL: <http://host/pipermail/l/attachments/20190204/b3676191/attachment.gif>\n");
+	scrubfx_free(f);
+}
+
 static void test_want_message(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -409,6 +432,7 @@ int main(void)
 	        cmocka_unit_test(test_charset_default_lcset),
 	        cmocka_unit_test(test_euc_jp_output_charset),
 	        cmocka_unit_test(test_nested_message_news_descended),
+	        cmocka_unit_test(test_folded_message_id),
 	        cmocka_unit_test(test_want_message),
 	        cmocka_unit_test(test_generated_msgid),
 	};
