@@ -53,28 +53,40 @@ static int part_name(struct scrub_ctx *c, GMimeObject *obj, struct buf *out)
 	return rc == LM_ENOENT ? text_restrict(f, strlen(f), "us-ascii", out) : rc;
 }
 
+struct sink_text {
+	struct scrub_sink base;
+	struct text_conv *conv;
+	struct buf *out;
+};
+
+static int sink_text_put(struct scrub_sink *base, const char *p, size_t n)
+{
+	struct sink_text *s = (struct sink_text *)base;
+
+	return text_conv_feed(s->conv, p, n, false, s->out);
+}
+
+/* A text kept inline streams from the decoder through the charset conversion into r->text:
+ * no copy of the part is held besides the result. */
 static int part_inline(struct scrub_ctx *c, GMimePart *part)
 {
-	struct buf text;
-	struct sink_buf sb;
+	struct sink_text st = {{sink_text_put}, NULL, &c->r->text};
+	struct text_conv conv;
 	GMimeStream *in;
+	size_t start;
 	uint64_t n;
 	int rc;
 
 	if (part_empty(part))
 		return LM_OK;
-	buf_init(&text, c->o->limits.max_decoded_bytes ? c->o->limits.max_decoded_bytes : 1);
-	sink_buf_init(&sb, &text);
-	in = scrub_decoded(part, true);
-	rc = scrub_pump(c, in, &sb.base, &n);
-	g_object_unref(in);
-	if (rc == LM_ETOOBIG && !c->r->reason.len)
-		rc = scrub_limit(c, "a text part exceeds MaxDecodedBytes");
-	if (rc == LM_OK)
-		rc = scrub_add_text(c, text.data ? text.data : "", text.len,
-		                    part_charset(GMIME_OBJECT(part)), false);
-	buf_free(&text);
-	return rc;
+	st.conv = &conv;
+	rc = scrub_text_begin(c, part_charset(GMIME_OBJECT(part)), false, &conv, &start);
+	if (rc == LM_OK) {
+		in = scrub_decoded(part, true);
+		rc = scrub_pump(c, in, &st.base, &n);
+		g_object_unref(in);
+	}
+	return scrub_text_end(c, &conv, start, rc);
 }
 
 static int part_notice(struct scrub_ctx *c, struct buf *n)

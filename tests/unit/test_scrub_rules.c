@@ -336,6 +336,37 @@ static void test_euc_jp_output_charset(void **state)
 	scrubfx_free(f);
 }
 
+/* Multibyte characters cut by the 64 KB streaming chunks come out whole. */
+static void test_long_multibyte_texts(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	struct buf m, want;
+	int i;
+
+	(void)state;
+	buf_init(&m, 1 << 22);
+	buf_init(&want, 1 << 22);
+	buf_puts(&m, HDR MIXED "--BB\nContent-Type: text/plain; charset=utf-8\n\nx");
+	buf_puts(&want, "x");
+	for (i = 0; i < 70000; i++) {
+		buf_puts(&m, "\xc3\xa9");
+		buf_puts(&want, "\xc3\xa9");
+	}
+	buf_puts(&m, "\n--BB\nContent-Type: text/plain; charset=euc-jp\n\ny");
+	buf_puts(&want, "\n" SEP "y");
+	for (i = 0; i < 40000; i++) {
+		buf_puts(&m, "\xa4\xa2");
+		buf_puts(&want, "\xe3\x81\x82");
+	}
+	buf_puts(&m, "\n--BB--\n");
+	buf_puts(&want, "\n");
+	expect(f, buf_cstr(&m), buf_cstr(&want));
+	assert_string_equal(f->r.charset, "utf-8");
+	buf_free(&m);
+	buf_free(&want);
+	scrubfx_free(f);
+}
+
 static void test_nested_message_news_descended(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -431,6 +462,7 @@ int main(void)
 	        cmocka_unit_test(test_charset_conversion),
 	        cmocka_unit_test(test_charset_default_lcset),
 	        cmocka_unit_test(test_euc_jp_output_charset),
+	        cmocka_unit_test(test_long_multibyte_texts),
 	        cmocka_unit_test(test_nested_message_news_descended),
 	        cmocka_unit_test(test_folded_message_id),
 	        cmocka_unit_test(test_want_message),
