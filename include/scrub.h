@@ -69,7 +69,7 @@ void scrub_result_clear(struct scrub_result *r);
  * @param[out] r the result (initialised by the caller; scrub_result_clear() before reuse).
  * @param[in] want_message also build r->scrubbed (scrub_nondigest delivery): the headers of
  * msg without its Content-* and MIME-Version ones, over one text/plain part with r->text in
- * r->charset (7bit for us-ascii, base64 for utf-8, quoted-printable otherwise).
+ * r->charset (7bit for us-ascii, quoted-printable for iso-8859-x, base64 for utf-8).
  * @return LM_OK; LM_ETOOBIG (a limit was hit; r->reason says which); LM_EIO or LM_EPERM
  * (storage failed: tempfail); LM_ENOMEM; LM_EINVAL (bad options).
  */

@@ -420,6 +420,26 @@ static void test_want_message(void **state)
 	assert_non_null(strstr(s, "\nplain\n" SEP "An HTML attachment was scrubbed...\n"));
 	assert_null(strstr(s, "multipart"));
 	g_free(s);
+	/* utf-8 goes out base64, iso-8859-1 quoted-printable, as Mailman sets the payload. */
+	assert_int_equal(scrubfx_run(f,
+	                             HDR "Content-Type: text/plain; charset=iso-8859-1\n"
+	                                 "Content-Transfer-Encoding: 8bit\n\ncaf\xe9\n",
+	                             false, true),
+	                 LM_OK);
+	s = g_mime_object_to_string(GMIME_OBJECT(f->r.scrubbed), NULL);
+	assert_non_null(strstr(s, "charset=iso-8859-1"));
+	assert_non_null(strstr(s, "Content-Transfer-Encoding: quoted-printable\n"));
+	assert_non_null(strstr(s, "caf=E9"));
+	g_free(s);
+	assert_int_equal(scrubfx_run(f,
+	                             HDR MIXED "--BB\nContent-Type: text/plain; charset=utf-8\n\n"
+	                                       "\xc3\xa9\n--BB--\n",
+	                             false, true),
+	                 LM_OK);
+	s = g_mime_object_to_string(GMIME_OBJECT(f->r.scrubbed), NULL);
+	assert_non_null(strstr(s, "Content-Transfer-Encoding: base64\n"));
+	assert_non_null(strstr(s, "\nw6kK\n"));
+	g_free(s);
 	scrubfx_free(f);
 }
 
