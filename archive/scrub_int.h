@@ -99,6 +99,8 @@ int scrub_limit(struct scrub_ctx *c, const char *fmt, ...) __attribute__((format
 int text_restrict(const char *in, size_t n, const char *charset, struct buf *out);
 /** Mailman's Utils.oneline(): RFC 2047 decoded, lines joined, in lcset ('?'), as UTF-8. */
 int text_oneline(const char *raw, const char *lcset, struct buf *out);
+/** The same for text already decoded to UTF-8 (a file name): line breaks gone, lcset '?'. */
+int text_oneline_utf8(const char *s, const char *lcset, struct buf *out);
 /** email.Charset's output_charset (euc-jp, shift_jis -> iso-2022-jp), else cs itself. */
 const char *text_output_charset(const char *cs);
 /** Does iconv know the charset? */

@@ -29,28 +29,18 @@ static int part_header(GMimeObject *obj, const char *name, const char *dflt, boo
                        const char *lcset, struct buf *out)
 {
 	const char *v = g_mime_object_get_header(obj, name);
-	const char *p;
-	int rc = LM_OK;
 
 	if (!v)
 		return buf_puts(out, dflt);
-	if (decode)
-		return text_oneline(v, lcset, out);
-	for (p = v; *p && rc == LM_OK; p++)
-		if (*p != '\r' && *p != '\n')
-			rc = buf_putc(out, *p);
-	return rc;
+	return decode ? text_oneline(v, lcset, out) : text_oneline_utf8(v, "utf-8", out);
 }
 
+/* The file name decoded (RFC 2047/2231) on one line: a name can never add a notice line. */
 static int part_name(struct scrub_ctx *c, GMimeObject *obj, struct buf *out)
 {
 	const char *f = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
-	int rc;
 
-	if (!f)
-		return buf_puts(out, "not available");
-	rc = text_restrict(f, strlen(f), c->lcset, out);
-	return rc == LM_ENOENT ? text_restrict(f, strlen(f), "us-ascii", out) : rc;
+	return f ? text_oneline_utf8(f, c->lcset, out) : buf_puts(out, "not available");
 }
 
 struct sink_text {
@@ -224,10 +214,13 @@ int scrub_part(struct scrub_ctx *c, GMimeObject *obj, bool outer)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	char *mt = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-	char *ctype = g_ascii_strdown(mt ? mt : "text/plain", -1);
+	char *ctype = g_ascii_strdown(mt ? mt : "text/plain", -1), *p;
 	struct buf n, url;
 	int rc;
 
+	for (p = ctype; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	buf_init(&n, BUF_CAP_SMALL * 4);
 	buf_init(&url, BUF_CAP_SMALL);
 	rc = part_dispatch(c, obj, ctype, outer, &n, &url);

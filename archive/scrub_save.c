@@ -129,8 +129,8 @@ static int save_names(struct scrub_ctx *c, GMimeObject *obj, const char *ctype, 
 	int rc = LM_OK;
 
 	buf_init(&fname, BUF_CAP_SMALL);
-	if (raw && (rc = text_restrict(raw, strlen(raw), c->lcset, &fname)) == LM_ENOENT)
-		rc = text_restrict(raw, strlen(raw), "us-ascii", &fname);
+	if (raw)
+		rc = text_oneline_utf8(raw, c->lcset, &fname);
 	if (rc == LM_OK)
 		rc = attstore_name(raw ? buf_cstr(&fname) : NULL, ctype, c->o->use_filename, base,
 		                   ext);

@@ -83,22 +83,60 @@ int text_restrict(const char *in, size_t n, const char *charset, struct buf *out
 	return rc;
 }
 
+/* The length of a line break at p (what unicode.splitlines() splits on), else 0. */
+static size_t text_break_len(const unsigned char *p)
+{
+	if (*p == '\n' || *p == '\r' || *p == '\v' || *p == '\f' || (*p >= 0x1c && *p <= 0x1e))
+		return 1;
+	if (p[0] == 0xc2 && p[1] == 0x85)
+		return 2;
+	if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* "".join(s.splitlines()): s with its line breaks removed, cut at max bytes. */
+static int text_join_lines(const char *s, struct buf *out, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t brk;
+	int rc = LM_OK;
+
+	while (*p && rc == LM_OK && out->len < max) {
+		if ((brk = text_break_len(p)))
+			p += brk;
+		else
+			rc = buf_putc(out, *p++);
+	}
+	return rc;
+}
+
+int text_oneline_utf8(const char *s, const char *lcset, struct buf *out)
+{
+	struct buf flat;
+	int rc;
+
+	buf_init(&flat, BUF_CAP_SMALL);
+	rc = text_join_lines(s, &flat, BUF_CAP_SMALL);
+	if (rc == LM_OK && (rc = text_restrict(buf_cstr(&flat), flat.len, lcset, out)) == LM_ENOENT)
+		rc = text_restrict(buf_cstr(&flat), flat.len, "us-ascii", out);
+	buf_free(&flat);
+	return rc;
+}
+
 int text_oneline(const char *raw, const char *lcset, struct buf *out)
 {
 	struct buf flat;
 	char *dec = NULL;
-	int rc = LM_OK;
+	int rc;
 
 	/* A header longer than the small cap is cut: these are one-line notices. */
 	buf_init(&flat, BUF_CAP_SMALL);
-	for (; *raw && flat.len < BUF_CAP_SMALL; raw++)
-		if (*raw != '\r' && *raw != '\n' && (rc = buf_putc(&flat, *raw)) != LM_OK)
-			goto fail;
-	dec = g_mime_utils_header_decode_text(NULL, flat.data ? flat.data : "");
-	rc = dec ? text_restrict(dec, strlen(dec), lcset, out) : LM_ENOMEM;
-	if (rc == LM_ENOENT)
-		rc = text_restrict(dec, strlen(dec), "us-ascii", out);
-fail:
+	rc = text_join_lines(raw, &flat, BUF_CAP_SMALL);
+	if (rc == LM_OK && !(dec = g_mime_utils_header_decode_text(NULL, buf_cstr(&flat))))
+		rc = LM_ENOMEM;
+	if (rc == LM_OK)
+		rc = text_oneline_utf8(dec, lcset, out);
 	g_free(dec);
 	buf_free(&flat);
 	return rc;

@@ -227,6 +227,23 @@ static void test_other_type_rfc2231_name(void **state)
 	scrubfx_free(f);
 }
 
+/* Encoded line breaks in a name or description cannot add lines to the notice. */
+static void test_no_line_injection(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       HDR MIXED "--BB\nContent-Type: text/plain\n\nx\n"
+	                 "--BB\nContent-Type: application/pdf\nContent-Disposition: attachment;\n"
+	                 " filename*=utf-8''a%0AURL%3A%20%3Cjavascript%3Ax%3E%0D%E2%80%A8.pdf\n"
+	                 "Content-Description: =?utf-8?q?d=0Aesc?=\n\nPDF\n--BB--\n",
+	       "x\n" SEP "A non-text attachment was scrubbed...\n"
+	       "Name: aURL: <javascript:x>.pdf\nType: application/pdf\nSize: 3 bytes\n"
+	       "Desc: desc\nURL: <" URL "attachment.pdf>\n");
+	scrubfx_free(f);
+}
+
 static void test_text_other_subtype_is_attachment(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -475,6 +492,7 @@ int main(void)
 	        cmocka_unit_test(test_rfc822_defaults),
 	        cmocka_unit_test(test_other_type),
 	        cmocka_unit_test(test_other_type_rfc2231_name),
+	        cmocka_unit_test(test_no_line_injection),
 	        cmocka_unit_test(test_text_other_subtype_is_attachment),
 	        cmocka_unit_test(test_empty_parts_and_skipped),
 	        cmocka_unit_test(test_base64_long_gap),
