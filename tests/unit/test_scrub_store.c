@@ -75,7 +75,7 @@ static void test_identical_parts_still_get_two_names(void **state)
 static void test_retry_reuses_files(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
-	char *first;
+	char *first, *stale;
 
 	(void)state;
 	assert_int_equal(scrubfx_run(f, two_gifs, false, false), LM_OK);
@@ -87,6 +87,12 @@ static void test_retry_reuses_files(void **state)
 	assert_string_equal(buf_cstr(&f->r.text), first);
 	assert_int_equal(scrubfx_count_files(f, ".gif"), 2);
 	assert_int_equal(scrubfx_count_files(f, ""), 3); /* + attachments.lock */
+	/* A temporary file a crashed run left behind is swept under the lock. */
+	stale = testutil_path(f->root, DIR ".lmtmp-1-2-3");
+	testutil_write(stale, "partial", 7);
+	assert_int_equal(scrubfx_run(f, two_gifs, false, false), LM_OK);
+	assert_int_equal(scrubfx_count_files(f, ""), 3);
+	free(stale);
 	free(first);
 	scrubfx_free(f);
 }
