@@ -101,6 +101,22 @@ static void test_html_mode1(void **state)
 	scrubfx_free(f);
 }
 
+/* Binary bytes (NUL) in HTML pass through; the tab still counts them as columns. */
+static void test_html_nul_byte(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	static const char want[] = "<tt>\na\0b&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;c\n</tt>\n";
+
+	(void)state;
+	assert_int_equal(scrubfx_run(f,
+	                             HDR "Content-Type: text/html\n"
+	                                 "Content-Transfer-Encoding: base64\n\nYQBiCWM=\n",
+	                             false, false),
+	                 LM_OK);
+	expect_bytes(f, "attachment.html", want, sizeof(want) - 1);
+	scrubfx_free(f);
+}
+
 static void test_html_mode0(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -484,6 +500,7 @@ int main(void)
 	        cmocka_unit_test(test_plain_inline),
 	        cmocka_unit_test(test_plain_charsetless_attachment),
 	        cmocka_unit_test(test_html_mode1),
+	        cmocka_unit_test(test_html_nul_byte),
 	        cmocka_unit_test(test_html_mode0),
 	        cmocka_unit_test(test_html_mode2),
 	        cmocka_unit_test(test_html_mode3),
