@@ -195,6 +195,15 @@ static int scrub_check_opts(const struct scrub_opts *o)
 	return LM_OK;
 }
 
+static bool scrub_is_html2(struct scrub_ctx *c, GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return c->o->html_sanitizer == 2 && ct &&
+	       g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct), "text") == 0 &&
+	       g_ascii_strcasecmp(g_mime_content_type_get_media_subtype(ct), "html") == 0;
+}
+
 /* spec 6.5 step 1, and the charset a non-multipart result is in. */
 static const char *scrub_msgcs(struct scrub_ctx *c, GMimeObject *top)
 {
@@ -205,10 +214,13 @@ static const char *scrub_msgcs(struct scrub_ctx *c, GMimeObject *top)
 			return text_output_charset(c->lcset);
 		return text_output_charset(c->charset);
 	}
+	/* Not flattened: a text kept as it is stays in its own charset (html only in mode 2). */
 	cs = g_mime_object_get_content_type_parameter(top, "charset");
-	if (GMIME_IS_PART(top) && scrub_is_plain(top) && cs && *cs)
-		return c->charset;
-	return c->lcset;
+	if (!GMIME_IS_PART(top) || !cs || !*cs || !(scrub_is_plain(top) || scrub_is_html2(c, top)))
+		return c->lcset;
+	if (!c->charset)
+		c->charset = g_ascii_strdown(cs, -1);
+	return c->charset;
 }
 
 static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)

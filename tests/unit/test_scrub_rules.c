@@ -358,6 +358,33 @@ static void test_charset_default_lcset(void **state)
 	scrubfx_free(f);
 }
 
+/* An unknown message charset: other texts are encoded in the list charset instead. */
+static void test_bogus_charset(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       HDR MIXED "--BB\nContent-Type: text/plain; charset=x-bogus\n\nab\n"
+	                 "--BB\nContent-Type: text/plain; charset=utf-8\n\n\xc3\xa9!\n--BB--\n",
+	       "ab\n" SEP "?!\n");
+	assert_string_equal(f->r.charset, "x-bogus");
+	scrubfx_free(f);
+}
+
+static void test_html_mode2_outer(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	f->o.html_sanitizer = 2;
+	expect(f, HDR "Content-Type: text/html; charset=iso-8859-1\n\n<b>caf\xe9</b>\n",
+	       "<b>caf\xc3\xa9</b>\n");
+	assert_string_equal(f->r.charset, "iso-8859-1");
+	assert_int_equal(f->r.files, 0);
+	scrubfx_free(f);
+}
+
 static void test_euc_jp_output_charset(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -516,6 +543,8 @@ int main(void)
 	        cmocka_unit_test(test_other_outer),
 	        cmocka_unit_test(test_charset_conversion),
 	        cmocka_unit_test(test_charset_default_lcset),
+	        cmocka_unit_test(test_bogus_charset),
+	        cmocka_unit_test(test_html_mode2_outer),
 	        cmocka_unit_test(test_euc_jp_output_charset),
 	        cmocka_unit_test(test_long_multibyte_texts),
 	        cmocka_unit_test(test_nested_message_news_descended),
