@@ -218,8 +218,9 @@ int scrub_part(struct scrub_ctx *c, GMimeObject *obj, bool outer)
 	struct buf n, url;
 	int rc;
 
+	/* The type goes into a notice line as it is: printable ASCII only. */
 	for (p = ctype; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
 			*p = '?';
 	buf_init(&n, BUF_CAP_SMALL * 4);
 	buf_init(&url, BUF_CAP_SMALL);

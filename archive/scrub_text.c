@@ -113,11 +113,15 @@ static int text_join_lines(const char *s, struct buf *out, size_t max)
 
 int text_oneline_utf8(const char *s, const char *lcset, struct buf *out)
 {
+	char *valid = g_utf8_make_valid(s, -1); /* raw 8-bit header bytes become U+FFFD */
 	struct buf flat;
 	int rc;
 
+	if (!valid)
+		return LM_ENOMEM;
 	buf_init(&flat, BUF_CAP_SMALL);
-	rc = text_join_lines(s, &flat, BUF_CAP_SMALL);
+	rc = text_join_lines(valid, &flat, BUF_CAP_SMALL);
+	g_free(valid);
 	if (rc == LM_OK && (rc = text_restrict(buf_cstr(&flat), flat.len, lcset, out)) == LM_ENOENT)
 		rc = text_restrict(buf_cstr(&flat), flat.len, "us-ascii", out);
 	buf_free(&flat);
