@@ -89,6 +89,8 @@ void sink_tt_init(struct sink_tt *s, struct scrub_sink *next);
 
 /** Decoded content of a leaf part (CRLF -> LF where the bytes are text); unref when done. */
 GMimeStream *scrub_decoded(GMimePart *part, bool text);
+/** The content as it is in the message, still encoded (CRLF -> LF); unref when done. */
+GMimeStream *scrub_raw(GMimePart *part);
 /** Copy a stream into a sink, counting against MaxDecodedBytes; *count gets the bytes. */
 int scrub_pump(struct scrub_ctx *c, GMimeStream *in, struct scrub_sink *out, uint64_t *count);
 /** Set r->reason and return LM_ETOOBIG. */

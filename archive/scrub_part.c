@@ -131,7 +131,9 @@ static int part_html(struct scrub_ctx *c, GMimeObject *obj, bool outer, struct b
 
 static int part_rfc822(struct scrub_ctx *c, GMimeObject *obj, struct buf *n, struct buf *url)
 {
-	GMimeMessage *sub = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+	GMimeMessage *sub = GMIME_IS_MESSAGE_PART(obj)
+	                            ? g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj))
+	                            : NULL;
 	GMimeObject *so = sub ? GMIME_OBJECT(sub) : NULL;
 	uint64_t size = 0;
 	int rc;
@@ -199,6 +201,8 @@ static int part_dispatch(struct scrub_ctx *c, GMimeObject *obj, const char *ctyp
 		return part_plain(c, obj, n, url);
 	if (strcmp(ctype, "text/html") == 0)
 		return part_html(c, obj, outer, n, url);
+	if (strcmp(ctype, "message/rfc822") == 0)
+		return part_rfc822(c, obj, n, url);
 	if (strncmp(ctype, "message/", 8) == 0 && !part_header_only(ctype)) {
 		if (part_empty(GMIME_PART(obj)))
 			return LM_OK;

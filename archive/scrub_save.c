@@ -81,6 +81,23 @@ static int save_rfc822(struct scrub_ctx *c, GMimeMessagePart *mp, struct scrub_s
 	return rc;
 }
 
+/* A message/rfc822 part GMime did not parse as a message (it is encoded, which RFC 2046
+ * forbids): Python parses the encoded text as the message, so its websafe() text is stored. */
+static int save_rfc822_raw(struct scrub_ctx *c, GMimePart *part, struct scrub_sink *out,
+                           uint64_t *size)
+{
+	GMimeStream *in = scrub_raw(part);
+	struct sink_websafe ws;
+	int rc;
+
+	sink_websafe_init(&ws, out);
+	rc = scrub_pump(c, in, &ws.base, size);
+	if (rc == LM_OK)
+		rc = sink_websafe_finish(&ws);
+	g_object_unref(in);
+	return rc;
+}
+
 static int save_content(struct scrub_ctx *c, GMimeObject *obj, int how, int fd, uint64_t *size)
 {
 	struct sink_fd out;
@@ -90,6 +107,8 @@ static int save_content(struct scrub_ctx *c, GMimeObject *obj, int how, int fd, 
 		return rc;
 	if (how == SAVE_RFC822 && GMIME_IS_MESSAGE_PART(obj))
 		rc = save_rfc822(c, GMIME_MESSAGE_PART(obj), &out.base, size);
+	else if (how == SAVE_RFC822 && GMIME_IS_PART(obj))
+		rc = save_rfc822_raw(c, GMIME_PART(obj), &out.base, size);
 	else if (GMIME_IS_PART(obj))
 		rc = save_part_text(c, GMIME_PART(obj), how, &out.base, size);
 	else

@@ -228,7 +228,7 @@ void sink_tt_init(struct sink_tt *s, struct scrub_sink *next)
 	s->col = 0;
 }
 
-GMimeStream *scrub_decoded(GMimePart *part, bool text)
+static GMimeStream *scrub_content(GMimePart *part, bool text, bool decode)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeContentEncoding enc;
@@ -240,6 +240,8 @@ GMimeStream *scrub_decoded(GMimePart *part, bool text)
 	enc = g_mime_data_wrapper_get_encoding(w);
 	g_mime_stream_reset(raw);
 	f = g_mime_stream_filter_new(raw);
+	if (!decode)
+		enc = GMIME_CONTENT_ENCODING_7BIT;
 	if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
 	    enc == GMIME_CONTENT_ENCODING_UUENCODE) {
 		flt = g_mime_filter_basic_new(enc, FALSE);
@@ -254,6 +256,16 @@ GMimeStream *scrub_decoded(GMimePart *part, bool text)
 		g_object_unref(flt);
 	}
 	return f;
+}
+
+GMimeStream *scrub_decoded(GMimePart *part, bool text)
+{
+	return scrub_content(part, text, true);
+}
+
+GMimeStream *scrub_raw(GMimePart *part)
+{
+	return scrub_content(part, true, false);
 }
 
 int scrub_limit(struct scrub_ctx *c, const char *fmt, ...)

@@ -206,6 +206,23 @@ static void test_rfc822_defaults(void **state)
 	scrubfx_free(f);
 }
 
+/* An encoded message/rfc822 (RFC 2046 forbids it): stored as the encoded text, like Python
+ * which parses that text as the message; the notice falls back to its defaults. */
+static void test_rfc822_encoded(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       HDR MIXED "--BB\nContent-Type: text/plain\n\nx\n"
+	                 "--BB\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+	                 "U3ViamVjdDogPGk+Cgpib2R5Cg==\n--BB--\n",
+	       "x\n" SEP "An embedded message was scrubbed...\nFrom: unknown sender\n"
+	       "Subject: no subject\nDate: no date\nSize: 28\nURL: <" URL "attachment.eml>\n");
+	expect_file(f, "attachment.eml", "U3ViamVjdDogPGk+Cgpib2R5Cg==");
+	scrubfx_free(f);
+}
+
 static void test_other_type(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -534,6 +551,7 @@ int main(void)
 	        cmocka_unit_test(test_html_outer_mode1),
 	        cmocka_unit_test(test_rfc822),
 	        cmocka_unit_test(test_rfc822_defaults),
+	        cmocka_unit_test(test_rfc822_encoded),
 	        cmocka_unit_test(test_other_type),
 	        cmocka_unit_test(test_other_type_rfc2231_name),
 	        cmocka_unit_test(test_no_line_injection),
