@@ -36,7 +36,13 @@ static int store_subdir(int dirfd, const char *name, const char *qid)
 {
 	int fd;
 
-	if (mkdirat(dirfd, name, 0775) != 0 && errno != EEXIST) {
+	/* A new directory entry is made durable like the files that will go in it. */
+	if (mkdirat(dirfd, name, 0775) == 0) {
+		if (fsync(dirfd) != 0) {
+			log_syserr(qid, "scrub: cannot fsync the parent of %s", name);
+			return -1;
+		}
+	} else if (errno != EEXIST) {
 		log_syserr(qid, "scrub: cannot create directory %s", name);
 		return -1;
 	}
