@@ -324,9 +324,10 @@ static int set_body_and_id(GMimeMessage *msg, const struct scrub_result *sr, str
 {
 	int rc = LM_OK;
 
-	if (sr && sr->message_id && *sr->message_id)
+	if (sr && sr->message_id && *sr->message_id) {
 		rc = article_set(&a->msgid, sr->message_id, strlen(sr->message_id));
-	else
+		a->msgid_generated = sr->generated_msgid;
+	} else
 		rc = take(&a->msgid, raw_header(msg, "Message-ID"));
 	if (rc == LM_OK && sr && sr->text.len) {
 		rc = article_set(&a->body, sr->text.data, sr->text.len);
