@@ -222,9 +222,14 @@ static int add_message(struct run *r, const struct mbox_msg *m)
 	} else {
 		rc = build_raw(r, m, a, &why);
 	}
+	if (rc == LM_EIO || rc == LM_EPERM || rc == LM_ENOMEM) {
+		/* storage or memory failed: stop rather than lose attachments of every post */
+		report(r, m, why);
+		return rc;
+	}
 	if (rc != LM_OK) {
 		report(r, m, why);
-		return rc == LM_ENOMEM ? rc : LM_OK;
+		return LM_OK;
 	}
 	r->items[r->n] = (struct archive_item){.a = a};
 	r->lines[r->n] = m->line;
@@ -237,7 +242,7 @@ static int add_message(struct run *r, const struct mbox_msg *m)
 static int run_file(struct run *r)
 {
 	struct mbox_msg m;
-	int rc;
+	int rc, frc;
 
 	mbox_msg_init(&m, r->o->max_message);
 	while ((rc = mbox_next(r->mb, &m)) == LM_OK || rc == LM_ETOOBIG) {
@@ -249,8 +254,10 @@ static int run_file(struct run *r)
 		progress(r, false);
 	}
 	mbox_msg_free(&m);
+	/* the posts read before a failure are archived all the same */
+	frc = flush(r);
 	if (rc == LM_ENOENT || rc == LM_OK)
-		rc = flush(r);
+		rc = frc;
 	progress(r, true);
 	return rc;
 }

@@ -2,10 +2,12 @@
  * cmd_import.c: listctl import: bring existing mailboxes and pipermail period files into a
  * list's archive, numbered in file order, from N, or as an old pipermail tree numbered them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +62,26 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 		return EX_USAGE;
 	a->first = optind;
 	return EX_OK;
+}
+
+/* mkdir -p (0750): the scrubber stores attachments below DataDir/archives/<list>. */
+static int make_dirs(const char *path)
+{
+	char *p = strdup(path), *s;
+	int rc = 0;
+
+	if (p == NULL)
+		return -1;
+	for (s = p + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(p, 0750) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0750) != 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
 }
 
 /* Scrubber options for raw posts, from the list's settings and the site limits. */
@@ -133,6 +155,12 @@ int cmd_import(struct ctl *ctl, int argc, char **argv)
 	    (a.numbers_from && import_map_load(a.numbers_from, &o.map, &err) != LM_OK)) {
 		fprintf(stderr, "listctl import: %s\n", err.len ? buf_cstr(&err) : "out of memory");
 		rc = EX_NOINPUT;
+		goto done;
+	}
+	if (make_dirs(buf_cstr(&root)) != 0) {
+		fprintf(stderr, "listctl import: cannot create %s: %s\n", buf_cstr(&root),
+		        strerror(errno));
+		rc = EX_CANTCREAT;
 		goto done;
 	}
 	scrub_setup(ctl, l, &root, &so);
