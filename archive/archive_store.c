@@ -185,15 +185,22 @@ static int id_in_period(MDB_txn *txn, struct dbenv *env, struct batch *b, const 
 	return MDB_NOTFOUND;
 }
 
-/* In-Reply-To: the first <...>, brackets stripped. */
+/* In-Reply-To as pipermail's greedy (<.*>): from the first '<' to the last '>' of the first
+ * line holding both, brackets stripped; "<a> <b>" thus names no article. */
 static int parent_irt(MDB_txn *txn, struct dbenv *env, struct batch *b, const struct article *a,
                       uint32_t *parent)
 {
-	const char *lt = strchr(a->in_reply_to, '<'), *gt;
+	const char *line = a->in_reply_to, *end, *lt, *gt;
 
-	if (lt == NULL || (gt = strchr(lt, '>')) == NULL)
-		return MDB_NOTFOUND;
-	return id_in_period(txn, env, b, lt, (size_t)(gt - lt + 1), a->period, parent);
+	for (; *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		lt = memchr(line, '<', (size_t)(end - line));
+		for (gt = end; gt > line && gt[-1] != '>'; gt--)
+			;
+		if (lt != NULL && gt - 1 > lt)
+			return id_in_period(txn, env, b, lt, (size_t)(gt - lt), a->period, parent);
+	}
+	return MDB_NOTFOUND;
 }
 
 /* References present in this period: the one with the latest date. */

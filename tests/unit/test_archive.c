@@ -165,9 +165,14 @@ static void test_threading(void **state)
 
 	root = add(f, "<root@x>", "[Test] Topic", FEB4, "", "", &p);
 	assert_int_equal(p, ARTICLE_NO_PARENT);
-	/* In-Reply-To: the first <...> wins */
-	r1 = add(f, "<r1@x>", "Other words", FEB4 + 100, "<root@x> <r9@x>", "", &p);
+	/* In-Reply-To: pipermail's greedy <.*> on one line; a trailing comment is harmless */
+	r1 = add(f, "<r1@x>", "Other words", FEB4 + 100, "<root@x> (Joe's message)", "", &p);
 	assert_int_equal(p, root);
+	/* two ids make one bogus id: no In-Reply-To parent, References decide */
+	add(f, "<r3@x>", "Third words", FEB4 + 110, "<r1@x> <root@x>", "<root@x>", &p);
+	assert_int_equal(p, root);
+	add(f, "<r4@x>", "Fourth words", FEB4 + 120, "\n <r1@x>", "", &p);
+	assert_int_equal(p, r1);
 	r2 = add(f, "<r2@x>", "Different", FEB4 + 50, "", "", &p);
 	assert_int_equal(p, ARTICLE_NO_PARENT);
 	/* References: among ids in the period, the latest DATE (r1), not the last position */
