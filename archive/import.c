@@ -11,6 +11,7 @@
 
 #include "import.h"
 #include "lmerr.h"
+#include "period.h"
 
 #define IMPORT_BATCH 500
 
@@ -26,6 +27,7 @@ struct run {
 	size_t n, cap;
 	time_t now;
 	double last_draw;
+	char file_period[64]; /* a pipermail <period>.txt file's period, or "" */
 };
 
 static double now_sec(void)
@@ -107,6 +109,27 @@ static void number_post(struct run *r, struct archive_item *it)
 	} else if (r->o->explicit_numbers) {
 		it->number = r->o->explicit_next++;
 	}
+	/* a post of 2019-February.txt stays in 2019-February, whatever the zone says */
+	if (it->period == NULL && r->file_period[0])
+		it->period = r->file_period;
+}
+
+/* The period a pipermail period file is named after, when it is one of the list's. */
+static void file_period(struct run *r)
+{
+	const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
+	size_t n = strcspn(base, ".");
+	struct buf label;
+
+	r->file_period[0] = '\0';
+	if (mbox_format_of(r->mb) != MBOX_PIPERMAIL || n == 0 || n >= sizeof(r->file_period))
+		return;
+	memcpy(r->file_period, base, n);
+	r->file_period[n] = '\0';
+	buf_init(&label, BUF_CAP_SMALL);
+	if (period_label(r->file_period, r->o->conf.freq, &label) != LM_OK)
+		r->file_period[0] = '\0';
+	buf_free(&label);
 }
 
 #ifdef LM_HAVE_SCRUB
@@ -245,6 +268,7 @@ static int run_file(struct run *r)
 	int rc, frc;
 
 	mbox_msg_init(&m, r->o->max_message);
+	file_period(r);
 	while ((rc = mbox_next(r->mb, &m)) == LM_OK || rc == LM_ETOOBIG) {
 		r->st->messages++;
 		if (rc == LM_ETOOBIG)
