@@ -342,8 +342,12 @@ static int set_body_and_id(GMimeMessage *msg, const struct scrub_result *sr, str
 	if (sr && sr->message_id && *sr->message_id) {
 		rc = article_set(&a->msgid, sr->message_id, strlen(sr->message_id));
 		a->msgid_generated = sr->generated_msgid;
-	} else
+	} else {
 		rc = take(&a->msgid, raw_header(msg, "Message-ID"));
+	}
+	/* no Message-ID at all: only the content can tell a retry */
+	if (rc == LM_OK && a->msgid[0] == '\0')
+		a->msgid_generated = true;
 	if (rc == LM_OK && sr && sr->text.len) {
 		rc = article_set(&a->body, sr->text.data, sr->text.len);
 		a->body_len = sr->text.len;

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -310,6 +311,7 @@ int import_begin(struct dbenv *env, struct import_opts *o)
 int import_file(struct dbenv *env, const char *path, struct import_opts *o, struct import_stats *st)
 {
 	struct run r = {.env = env, .o = o, .st = st, .path = path, .now = time(NULL)};
+	struct stat sb;
 	int rc;
 
 	r.cap = o->batch ? o->batch : IMPORT_BATCH;
@@ -318,8 +320,12 @@ int import_file(struct dbenv *env, const char *path, struct import_opts *o, stru
 	r.lines = calloc(r.cap, sizeof(*r.lines));
 	if (r.arts == NULL || r.items == NULL || r.lines == NULL)
 		rc = LM_ENOMEM;
-	else if ((rc = mbox_open(path, o->fmt, o->max_message, &r.mb)) == LM_OK)
+	else if ((rc = mbox_open(path, o->fmt, o->max_message, &r.mb)) == LM_OK) {
+		/* the last date fallback: the file's time, so that a re-import changes nothing */
+		if (stat(path, &sb) == 0)
+			r.now = sb.st_mtime;
 		rc = run_file(&r);
+	}
 	mbox_close(r.mb);
 	free(r.arts);
 	free(r.items);
