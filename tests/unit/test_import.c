@@ -461,6 +461,24 @@ static void test_txt_file_period(void **state)
 	free(other);
 }
 
+static void test_reimport_without_ids(void **state)
+{
+	struct fx *f = *state;
+	const char eml[] = "From: someone@example.com\nSubject: no id, no date\n\nbody\n";
+	char *path = testutil_path(f->dir, "noid.eml");
+	struct import_opts o;
+	struct import_stats st = {0};
+
+	testutil_write(path, eml, strlen(eml));
+	opts_init(f, &o, "noid", NULL);
+	assert_int_equal(import(f, &o, path), 1);
+	assert_int_equal(import_begin(f->env, &o), LM_OK);
+	assert_int_equal(import_file(f->env, path, &o, &st), LM_OK);
+	assert_int_equal(st.archived, 0);
+	assert_int_equal(st.existed, 1);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +489,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_number_from_below_next, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_numbers_from_synthetic, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_txt_file_period, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reimport_without_ids, setup, teardown),
 	};
 	g_mime_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
