@@ -32,7 +32,8 @@ t_raw=$("$build/bench/rawwrite" "$tmp/out" "$tmp/raw")
 
 # MHonArc on the first MHA_N posts, scaled linearly to N (it is far too slow for all of them).
 awk -v n="$MHA_N" '/^From /{c++} c>n{exit} {print}' "$tmp/all.mbox" >"$tmp/sub.mbox"
-t=$(now); mhonarc -quiet -outdir "$tmp/mha" "$tmp/sub.mbox" >/dev/null 2>&1; t_mha_sub=$(since "$t")
+mkdir "$tmp/mha"
+t=$(now); mhonarc -quiet -outdir "$tmp/mha" "$tmp/sub.mbox" >/dev/null; t_mha_sub=$(since "$t")
 t_mha=$(echo "$t_mha_sub * $N / $MHA_N" | bc -l)
 
 # One new post, then an incremental export.
