@@ -376,7 +376,8 @@ static int export_periods(struct run *r)
 	}
 	for (i = 0; i < r->nper; i++)
 		if (r->per[i].dirty &&
-		    (rc = archive_mark_exported(r->env, r->list, r->per[i].name)))
+		    (rc = archive_mark_exported_at(r->env, r->list, r->per[i].name,
+		                                   r->per[i].count)) != LM_OK)
 			return rc;
 	return LM_OK;
 }

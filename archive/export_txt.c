@@ -10,22 +10,6 @@
 #include "export_priv.h"
 #include "lmerr.h"
 
-/* time.ctime(): local time, no zone. */
-static int put_ctime(struct buf *out, int64_t epoch)
-{
-	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char *const mo[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t t = (time_t)epoch;
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return buf_puts(out, "Thu Jan  1 00:00:00 1970");
-	return buf_printf(out, "%s %s %2d %02d:%02d:%02d %d", wd[tm.tm_wday % 7],
-	                  mo[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	                  tm.tm_year + 1900);
-}
-
 /* email.Utils.formatdate(epoch): what pipermail keeps as datestr when there was no Date. */
 static int put_formatdate(struct buf *out, int64_t epoch)
 {
@@ -79,7 +63,8 @@ static int txt_article(const struct export_view *v, size_t i, struct buf *out)
 
 	if (author[0] == '\0' || strcmp(author, a->email) == 0)
 		author = email;
-	if ((rc = buf_printf(out, "From %s  ", email)) != LM_OK || (rc = put_ctime(out, a->date)) ||
+	if ((rc = buf_printf(out, "From %s  ", email)) != LM_OK ||
+	    (rc = export_ctime_nozone(a->date, out)) ||
 	    (rc = buf_printf(out, "\nFrom: %s (", email)) != LM_OK ||
 	    (rc = html_encode_replace(out, author, strlen(author), v->cs)) != LM_OK ||
 	    (rc = buf_puts(out, ")\nDate: ")) != LM_OK)
