@@ -151,7 +151,7 @@ static bool same_but_archived(const char *path, const struct buf *b)
 static int write_articles(struct run *r, struct export_view *v, const struct export_period *p,
                           struct buf *path, struct buf *page)
 {
-	uint64_t fp = export_state_fingerprint(&r->l);
+	uint64_t fp = export_state_fingerprint(&r->l, r->tz);
 	struct export_state st = {0};
 	size_t i;
 	int rc;
@@ -206,6 +206,8 @@ static int write_txt(struct run *r, struct export_view *v, const struct export_p
                      struct buf *path, struct buf *page)
 {
 	struct buf gz;
+	char *old = NULL;
+	size_t olen = 0;
 	int rc;
 
 	buf_reset(page), buf_reset(path);
@@ -214,9 +216,15 @@ static int write_txt(struct run *r, struct export_view *v, const struct export_p
 	    (rc = put_file(r, buf_cstr(path), page)) != LM_OK)
 		return rc;
 	buf_init(&gz, PAGE_CAP);
-	if ((rc = export_gzip(page->data ? page->data : "", page->len, &gz)) == LM_OK &&
-	    (rc = buf_puts(path, ".gz")) == LM_OK)
+	if ((rc = buf_puts(path, ".gz")) != LM_OK)
+		goto out;
+	if (r->newdir || atomicfile_read(buf_cstr(path), PAGE_CAP, &old, &olen) != LM_OK)
+		old = NULL, olen = 0;
+	if ((rc = export_gzip_update(old, olen, page->data ? page->data : "", page->len, &gz)) ==
+	    LM_OK)
 		rc = put_file(r, buf_cstr(path), &gz);
+out:
+	free(old);
 	buf_free(&gz);
 	return rc;
 }

@@ -23,7 +23,7 @@ static uint64_t fnv(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ull;
 }
 
-uint64_t export_state_fingerprint(const struct export_list *l)
+uint64_t export_state_fingerprint(const struct export_list *l, const char *tz)
 {
 	uint64_t h = 14695981039346656037ull;
 
@@ -31,7 +31,7 @@ uint64_t export_state_fingerprint(const struct export_list *l)
 	h = fnv(h, l->address), h = fnv(h, l->listinfo), h = fnv(h, l->subject_prefix);
 	h = fnv(h, l->charset), h = fnv(h, l->obscure ? "1" : "0");
 	h = fnv(h, l->old_prevnext ? "1" : "0");
-	h = fnv(h, getenv("TZ") ? getenv("TZ") : "");
+	h = fnv(h, tz ? tz : "");
 	return h;
 }
 

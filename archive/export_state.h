@@ -19,7 +19,7 @@ struct export_state {
 };
 
 /** @brief Fingerprint of everything besides the articles that shapes the pages. */
-uint64_t export_state_fingerprint(const struct export_list *l);
+uint64_t export_state_fingerprint(const struct export_list *l, const char *tz);
 
 /**
  * @brief Load a state file; a missing or malformed one gives an empty state (render all).

@@ -122,3 +122,50 @@ int export_gzip(const void *data, size_t len, struct buf *out)
 	deflateEnd(&z);
 	return zrc == Z_STREAM_END ? LM_OK : LM_EIO;
 }
+
+/* How many leading bytes of txt the (multi-member) gzip data decodes to, or SIZE_MAX when it
+ * decodes to anything that is not a prefix of txt (or is not gzip at all). */
+static size_t gz_prefix(const unsigned char *gz, size_t glen, const char *txt, size_t len)
+{
+	unsigned char chunk[65536];
+	size_t got = 0, n;
+	z_stream z;
+	int zrc = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return SIZE_MAX;
+	z.next_in = (Bytef *)(uintptr_t)gz;
+	z.avail_in = (uInt)glen;
+	while (z.avail_in > 0 && got != SIZE_MAX) {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		zrc = inflate(&z, Z_NO_FLUSH);
+		n = sizeof(chunk) - z.avail_out;
+		if ((zrc != Z_OK && zrc != Z_STREAM_END) || n > len - got ||
+		    memcmp(chunk, txt + got, n) != 0)
+			got = SIZE_MAX;
+		else
+			got += n;
+		if (zrc == Z_STREAM_END && z.avail_in > 0 && inflateReset(&z) != Z_OK)
+			got = SIZE_MAX;
+		if (zrc == Z_OK && n == 0 && z.avail_in > 0 && z.avail_out > 0)
+			got = SIZE_MAX; /* no progress: truncated or corrupt */
+	}
+	if (zrc != Z_STREAM_END)
+		got = SIZE_MAX;
+	inflateEnd(&z);
+	return got;
+}
+
+int export_gzip_update(const void *old, size_t olen, const void *data, size_t len, struct buf *out)
+{
+	size_t have = old && olen ? gz_prefix(old, olen, data, len) : SIZE_MAX;
+	int rc;
+
+	if (have == SIZE_MAX)
+		return export_gzip(data, len, out);
+	if ((rc = buf_append(out, old, olen)) != LM_OK || have == len)
+		return rc;
+	return export_gzip((const char *)data + have, len - have, out);
+}

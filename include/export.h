@@ -99,6 +99,14 @@ int export_txt(const struct export_view *v, struct buf *out);
  */
 int export_gzip(const void *data, size_t len, struct buf *out);
 
+/**
+ * @brief The gzip of data, reusing an earlier gzip (old) of a prefix of it: the new text is
+ * appended as one more gzip member, so a post added to a period costs only its own bytes.
+ * Anything else in old (another text, corruption) is ignored and data compressed afresh.
+ * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO.
+ */
+int export_gzip_update(const void *old, size_t olen, const void *data, size_t len, struct buf *out);
+
 /** One row of the table of contents. */
 struct export_toc_row {
 	const char *name;  /**< period directory name */
