@@ -5,3 +5,4 @@ lm_unit_test(test_export_render SOURCES unit/test_export_render.c unit/export_fi
 lm_unit_test(test_export_run SOURCES unit/test_export_run.c LIBS lmarchive)
 lm_unit_test(test_export_golden SOURCES unit/test_export_golden.c unit/golden_compare.c
   LIBS lmarchive)
+lm_script_test(cli_export integration/cli_export.sh)
