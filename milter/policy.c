@@ -120,7 +120,7 @@ static int member_find(const struct policy_list *l, const struct policy_facts *f
 	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+	for (i = 0; mf && i < sizeof(cand) / sizeof(cand[0]); i++) {
 		if (cand[i] == NULL || *cand[i] == '\0')
 			continue;
 		if ((a = lower_dup(cand[i])) == NULL)
