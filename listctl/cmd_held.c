@@ -231,5 +231,8 @@ int cmd_expire_held(struct ctl *ctl, int argc, char **argv)
 		if ((rc = expire_one(ctl, env, &key, name)) != LM_OK && first == LM_OK)
 			first = rc, rc = LM_OK;
 	buf_free(&names);
+	/* used and pending tokens past their expiry are of no use any more */
+	if (rc == LM_OK && (rc = token_purge(env, (int64_t)time(NULL), NULL)) != LM_OK)
+		fprintf(stderr, "listctl expire-held: purging tokens: %s\n", lm_strerror(rc));
 	return rc == LM_OK && first == LM_OK ? EX_OK : EX_SOFTWARE;
 }
