@@ -28,6 +28,8 @@ static const struct ctl_cmd commands[] = {
         {"set", cmd_set, "set LIST KEY=VALUE...", "change list settings"},
         {"show", cmd_show, "show LIST", "print all settings of a list"},
         {"lists", cmd_lists, "lists", "print the names of all lists"},
+        {"import", cmd_import, "import [--number-from N|--numbers-from DIR] LIST FILE...",
+         "archive mailboxes, messages or pipermail .txt(.gz) files"},
         {"member", cmd_member, "member add|remove|list|set LIST [ARGS...]",
          "manage members (add reads -f FILE or - too; set KEY=VALUE)"},
         {"held", cmd_held, "held LIST", "list held posts: ID, sender, subject, reason, age"},
@@ -36,6 +38,7 @@ static const struct ctl_cmd commands[] = {
         {"discard", cmd_decide, "discard LIST ID", "discard a held post"},
         {"expire-held", cmd_expire_held, "expire-held [LIST]",
          "remove posts held over max_days_to_hold, telling the posters (cron)"},
+        {"stats", cmd_stats, "stats [LIST]", "print counters and archive size of lists"},
         {"help", cmd_help, "help [COMMAND]", "print this help"},
         {"version", cmd_version, "version", "print the version"},
 };

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "lmerr.h"
 #include "log.h"
+#include "sdnotify.h"
 
 /* Resolve "user[:group]"; a missing group means the user's primary group. */
 static int lookup_user(const char *spec, uid_t *uid, gid_t *gid, struct buf *err)
@@ -117,6 +118,8 @@ static struct smfiDesc daemon_desc = {
 
 int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 {
+	int rc;
+
 	(void)cfgpath;
 	log_open("listmilter", cfg->syslog, cfg->syslog_facility, foreground);
 	if (!foreground && daemon(0, 0) != 0) {
@@ -134,5 +137,8 @@ int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 		return EX_UNAVAILABLE;
 	}
 	log_notice(NULL, "%s starting on %s", daemon_version(), cfg->socket);
-	return smfi_main() == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+	(void)sdnotify_ready(cfg->socket); /* Type=notify: the socket exists, the MTA may connect */
+	rc = smfi_main();
+	(void)sdnotify_stopping();
+	return rc == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
 }
