@@ -10,7 +10,9 @@
  *      (a duplicate copy then gets LM_EEXIST there: discard it). MOD_DUPLICATE: discard (250).
  *      MOD_NONE: go on; any forged header is to be removed too.
  *   2. moderation_decide(): fills mo->d (action, reason, SMTP code/text, approved flag).
- *      ACCEPT: archive and deliver; if mo->d.approved remove mo->pm.approved_header.
+ *      ACCEPT: archive and deliver. Whenever mo->pm.approved_header is set, remove that
+ *              header (Mailman's Cleanse does so always: a password, right or wrong, must
+ *              never reach the members or the archive).
  *      REJECT: smfi_setreply(mo->d.smtp_code, mo->d.smtp_xcode, mo->d.rejection), REJECT.
  *      HOLD:   moderation_hold() with the post as received (headers and body bytes), then
  *              answer 250 (SMFIS_DISCARD: the MTA must not deliver it) and only then

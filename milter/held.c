@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "held.h"
@@ -15,6 +16,49 @@
 static const char *S(const char *s)
 {
 	return s ? s : "";
+}
+
+/* The first value of a header in a raw post (first line only, trimmed), or false. */
+static bool raw_header(const char *msg, size_t len, const char *name, char *out, size_t size)
+{
+	const char *p = msg, *end = msg + len, *nl;
+	size_t n = strlen(name), l;
+
+	while (p < end && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (l > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
+			p += n + 1, l -= n + 1;
+			while (l > 0 && (*p == ' ' || *p == '\t'))
+				p++, l--;
+			while (l > 0 && strchr(" \t\r", p[l - 1]))
+				l--;
+			l = l < size - 1 ? l : size - 1;
+			memcpy(out, p, l);
+			out[l] = '\0';
+			return true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+/*
+ * Mailman answers the poster only when the post is not bulk mail (Precedence: bulk, junk or
+ * list, unless X-Ack: yes). listmilter adds: never after an SPF failure, whose sender is
+ * probably forged; a notice would be backscatter.
+ */
+static bool poster_wanted(const struct holdq_entry *e)
+{
+	char v[64];
+
+	if (e->reason && strcmp(e->reason, "SPF fail") == 0)
+		return false;
+	if (raw_header(e->msg, e->msg_len, "X-Ack", v, sizeof(v)) && strcasecmp(v, "yes") == 0)
+		return true;
+	return !(raw_header(e->msg, e->msg_len, "Precedence", v, sizeof(v)) &&
+	         (strcasecmp(v, "bulk") == 0 || strcasecmp(v, "junk") == 0 ||
+	          strcasecmp(v, "list") == 0));
 }
 
 int held_notify(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e,
@@ -28,7 +72,7 @@ int held_notify(const struct held_ctx *c, const struct list *l, const struct hol
 	if (!notify)
 		return LM_OK;
 	notice_list_load(l, &nl);
-	if (list_get_bool(l, "respond_to_post_requests")) {
+	if (list_get_bool(l, "respond_to_post_requests") && poster_wanted(e)) {
 		if ((rc = notice_held_poster(&nl, e, c->meta, &n)) == LM_OK) {
 			notice_send(c->sendmail_command, &n, c->qid);
 			notice_clear(&n);

@@ -240,6 +240,36 @@ static void test_notify_and_confirm(void **state)
 	assert_int_equal(held_confirm(&fx->c, fx->l, tok, false, &got), LM_ENOENT);
 	assert_int_equal(holdq_get(fx->env, "test", id, &e), LM_OK);
 	holdq_entry_clear(&e);
+	/* bulk mail and SPF failures get no poster notice; the moderators still hear of it */
+	{
+		static const char bulk[] =
+		        "From: x@example.com\r\nPrecedence: Bulk \r\n\r\nbody\r\n";
+		static const char acked[] = "Precedence: list\nX-Ack: yes\n\nbody\n";
+		struct holdq_entry b = {.poster = "x@example.com",
+		                        .subject = "s",
+		                        .reason = "r",
+		                        .msg = (char *)bulk,
+		                        .msg_len = sizeof(bulk) - 1};
+
+		unlink(fx->stdinp);
+		assert_int_equal(held_notify(&fx->c, fx->l, &b, 9, true), LM_OK);
+		in = captured(fx->stdinp);
+		assert_null(strstr(in, "awaits moderator approval"));
+		assert_non_null(strstr(in, "requires approval"));
+		free(in);
+		b.msg = (char *)acked, b.msg_len = sizeof(acked) - 1;
+		unlink(fx->stdinp);
+		assert_int_equal(held_notify(&fx->c, fx->l, &b, 9, true), LM_OK);
+		in = captured(fx->stdinp);
+		assert_non_null(strstr(in, "awaits moderator approval"));
+		free(in);
+		b.reason = "SPF fail";
+		unlink(fx->stdinp);
+		assert_int_equal(held_notify(&fx->c, fx->l, &b, 9, true), LM_OK);
+		in = captured(fx->stdinp);
+		assert_null(strstr(in, "awaits moderator approval"));
+		free(in);
+	}
 	/* emergency holds send nothing */
 	unlink(fx->stdinp);
 	assert_int_equal(held_notify(&fx->c, fx->l, &e, id, false), LM_OK);
