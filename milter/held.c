@@ -61,6 +61,68 @@ static bool poster_wanted(const struct holdq_entry *e)
 	          strcasecmp(v, "list") == 0));
 }
 
+/* Mailman's MAX_AUTORESPONSES_PER_DAY: notices to one poster per list and day. */
+#define HELD_AUTORESPONSES_PER_DAY 10
+
+struct ar_arg {
+	const char *list, *addr;
+	uint32_t day;
+	bool allowed;
+};
+
+static void be32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static uint32_t be32_get(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* DB_META "autoresponse:<list>\0<addr>" -> be32 day, be32 count. */
+static int ar_fn(MDB_txn *txn, struct dbenv *env, void *arg)
+{
+	struct ar_arg *a = arg;
+	unsigned char val[8];
+	struct buf k;
+	MDB_val kv, v;
+	uint32_t count = 0;
+	int rc;
+
+	buf_init(&k, 1024);
+	if ((rc = buf_printf(&k, "autoresponse:%s", a->list)) != LM_OK ||
+	    (rc = buf_putc(&k, '\0')) != LM_OK || (rc = buf_puts(&k, a->addr)) != LM_OK) {
+		buf_free(&k);
+		return rc;
+	}
+	kv = (MDB_val){k.len, k.data};
+	rc = mdb_get(txn, dbenv_dbi(env, DB_META), &kv, &v);
+	if (rc == 0 && v.mv_size == 8 && be32_get(v.mv_data) == a->day)
+		count = be32_get((const unsigned char *)v.mv_data + 4);
+	a->allowed = count < HELD_AUTORESPONSES_PER_DAY;
+	be32_put(val, a->day);
+	be32_put(val + 4, count + (a->allowed ? 1 : 0));
+	v = (MDB_val){8, val};
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? mdb_put(txn, dbenv_dbi(env, DB_META), &kv, &v, 0)
+	                                     : rc;
+	buf_free(&k);
+	return dbenv_rc(rc);
+}
+
+/* The autoresponse limit; a database problem lets the notice go (it is only a notice). */
+static bool ar_allowed(const struct held_ctx *c, const struct list *l, const char *addr)
+{
+	struct ar_arg a = {list_name(l), addr, (uint32_t)(c->now / 86400), true};
+	int rc = dbenv_write(c->env, ar_fn, &a);
+
+	if (rc == LM_OK && !a.allowed)
+		log_notice(c->qid, "moderation: %s: no more notices to <%.*s> today", list_name(l),
+		           LOG_TEXT_MAX, addr);
+	return rc != LM_OK || a.allowed;
+}
+
 int held_notify(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e,
                 uint32_t id, bool notify)
 {
@@ -72,7 +134,8 @@ int held_notify(const struct held_ctx *c, const struct list *l, const struct hol
 	if (!notify)
 		return LM_OK;
 	notice_list_load(l, &nl);
-	if (list_get_bool(l, "respond_to_post_requests") && poster_wanted(e)) {
+	if (list_get_bool(l, "respond_to_post_requests") && poster_wanted(e) &&
+	    ar_allowed(c, l, S(e->poster))) {
 		if ((rc = notice_held_poster(&nl, e, c->meta, &n)) == LM_OK) {
 			notice_send(c->sendmail_command, &n, c->qid);
 			notice_clear(&n);

@@ -270,6 +270,31 @@ static void test_notify_and_confirm(void **state)
 		assert_null(strstr(in, "awaits moderator approval"));
 		free(in);
 	}
+	/* at most ten poster notices a day to one address */
+	{
+		struct holdq_entry b = {.poster = "flood@example.com",
+		                        .subject = "s",
+		                        .reason = "r",
+		                        .msg = (char *)post,
+		                        .msg_len = sizeof(post) - 1};
+		int i, count = 0;
+
+		for (i = 0; i < 12; i++) {
+			unlink(fx->stdinp);
+			assert_int_equal(held_notify(&fx->c, fx->l, &b, 9, true), LM_OK);
+			in = captured(fx->stdinp);
+			count += strstr(in, "awaits moderator approval") != NULL;
+			free(in);
+		}
+		assert_int_equal(count, 10);
+		fx->c.now += 86400; /* a new day */
+		unlink(fx->stdinp);
+		assert_int_equal(held_notify(&fx->c, fx->l, &b, 9, true), LM_OK);
+		in = captured(fx->stdinp);
+		assert_non_null(strstr(in, "awaits moderator approval"));
+		free(in);
+		fx->c.now -= 86400;
+	}
 	/* emergency holds send nothing */
 	unlink(fx->stdinp);
 	assert_int_equal(held_notify(&fx->c, fx->l, &e, id, false), LM_OK);
