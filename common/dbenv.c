@@ -94,14 +94,37 @@ static int open_dbis(struct dbenv *e)
 	return rc;
 }
 
+/* Create dir and missing parents (a path from the site configuration, never from mail). */
+static int make_dirs(const char *dir)
+{
+	char *copy = strdup(dir), *p;
+	int rc = LM_OK;
+
+	if (copy == NULL)
+		return LM_ENOMEM;
+	for (p = copy + 1; rc == LM_OK; p++) {
+		bool last = *p == '\0';
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0750) != 0 && errno != EEXIST)
+			rc = errno == EACCES ? LM_EPERM : LM_EIO;
+		if (last)
+			break;
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}
+
 static int env_create(struct dbenv *e, const char *dir)
 {
 	struct stat st;
 	size_t map = DBENV_INITIAL_MAP;
 	int rc;
 
-	if (!e->rdonly && mkdir(dir, 0750) != 0 && errno != EEXIST)
-		return errno == EACCES ? LM_EPERM : LM_EIO;
+	if (!e->rdonly && (rc = make_dirs(dir)) != LM_OK)
+		return rc;
 	if (stat(dir, &st) != 0)
 		return errno == ENOENT ? LM_ENOENT : LM_EIO;
 	if ((rc = mdb_env_create(&e->env)) != 0)

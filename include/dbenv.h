@@ -50,7 +50,8 @@ typedef int (*dbenv_fn)(MDB_txn *txn, struct dbenv *env, void *arg);
 
 /**
  * @brief Open (and create, unless read-only) the environment in a directory.
- * @param[in] dir the directory holding data.mdb and lock.mdb; created (0750) if missing.
+ * @param[in] dir the directory holding data.mdb and lock.mdb; created (0750, with parents) if
+ * missing.
  * @param[in] max_map the size the map may grow to (DatabaseMaxSize).
  * @param[in] flags 0 or DBENV_RDONLY.
  * @param[out] out the handle, on success.

@@ -149,7 +149,8 @@ void member_clear(struct member *m);
 
 /**
  * @brief Call fn for every member of a list, in address order, inside one read snapshot.
- * fn returns 0 to go on, anything else to stop (that value is returned).
+ * fn returns 0 to go on, or a negative lm_err to stop (that value is returned). fn must not
+ * call dbenv_read() or dbenv_write().
  * @return LM_OK; fn's value; LM_ENOENT (no such list); LM_EDB.
  */
 int members_foreach(struct dbenv *env, const char *list,

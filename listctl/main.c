@@ -24,6 +24,10 @@ static int cmd_help(struct ctl *ctl, int argc, char **argv);
 static int cmd_version(struct ctl *ctl, int argc, char **argv);
 
 static const struct ctl_cmd commands[] = {
+        {"create", cmd_create, "create LIST@DOMAIN [KEY=VALUE...]", "create a list"},
+        {"set", cmd_set, "set LIST KEY=VALUE...", "change list settings"},
+        {"show", cmd_show, "show LIST", "print all settings of a list"},
+        {"lists", cmd_lists, "lists", "print the names of all lists"},
         {"help", cmd_help, "help [COMMAND]", "print this help"},
         {"version", cmd_version, "version", "print the version"},
 };

@@ -39,4 +39,23 @@ check listctl-help 0 "$bin/listctl/listctl" help
 has "usage: listctl \[-c FILE\] COMMAND"
 check listctl-unknown 64 "$bin/listctl/listctl" frobnicate
 has 'unknown command "frobnicate"'
+
+# listctl create/set/show/lists against a private DataDir
+printf 'DataDir %s/data\nSyslog no\n' "$tmp" >"$tmp/ctl.conf"
+ctl() { "$bin/listctl/listctl" -c "$tmp/ctl.conf" "$@"; }
+check create 0 ctl create Demo@Example.ORG description=Demo\ list
+has "created Demo@Example.ORG"
+check create-again 65 ctl create demo@example.org
+has 'exists already'
+check set 0 ctl set demo subject_prefix="[Demo %d] " html_sanitizer=2
+check set-unknown 64 ctl set demo subjet_prefix=x
+has 'unknown setting "subjet_prefix"'
+check show 0 ctl show demo@example.org
+has '^subject_prefix = \[Demo %d\] $'
+has '^html_sanitizer = 2$'
+has '^archive_url = http://example.org/pipermail/demo/$'
+has '^description = Demo list$'
+check lists 0 ctl lists
+has '^demo$'
+check show-missing 65 ctl show nosuch
 exit $fail
