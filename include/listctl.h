@@ -35,5 +35,9 @@ int cmd_create(struct ctl *ctl, int argc, char **argv);
 int cmd_set(struct ctl *ctl, int argc, char **argv);
 int cmd_show(struct ctl *ctl, int argc, char **argv);
 int cmd_lists(struct ctl *ctl, int argc, char **argv);
+int cmd_members(struct ctl *ctl, int argc, char **argv);
+int cmd_add(struct ctl *ctl, int argc, char **argv);
+int cmd_remove(struct ctl *ctl, int argc, char **argv);
+int cmd_member(struct ctl *ctl, int argc, char **argv);
 
 #endif

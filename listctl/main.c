@@ -28,6 +28,11 @@ static const struct ctl_cmd commands[] = {
         {"set", cmd_set, "set LIST KEY=VALUE...", "change list settings"},
         {"show", cmd_show, "show LIST", "print all settings of a list"},
         {"lists", cmd_lists, "lists", "print the names of all lists"},
+        {"members", cmd_members, "members LIST", "print the members of a list"},
+        {"add", cmd_add, "add LIST ADDRESS...", "add members (\"Name <addr>\" allowed)"},
+        {"remove", cmd_remove, "remove LIST ADDRESS...", "remove members"},
+        {"member", cmd_member, "member LIST ADDRESS KEY=VALUE...",
+         "set member flags (moderate, nomail, real_name)"},
         {"help", cmd_help, "help [COMMAND]", "print this help"},
         {"version", cmd_version, "version", "print the version"},
 };

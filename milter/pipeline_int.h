@@ -37,7 +37,7 @@ int policy_decide(struct msgctx *m, const struct list *l, GMimeMessage *msg, str
 int pipeline_article(GMimeMessage *msg, const struct scrub_result *r, struct article *a);
 
 /** One header edit for the delivered copy. */
-struct hdr_edit {
+struct rw_edit {
 	char op;     /**< 'a' add, 'i' insert at idx, 'c' change idx-th (value NULL deletes) */
 	int idx;     /**< position or 1-based instance */
 	char *name;  /**< owned */
@@ -46,7 +46,7 @@ struct hdr_edit {
 
 /** The delivered copy's changes: header edits first, then (optionally) a new body. */
 struct rewrite {
-	struct hdr_edit *h;
+	struct rw_edit *h;
 	size_t nh, hcap;
 	struct buf body;
 	bool body_set;

@@ -32,7 +32,7 @@ void rewrite_clear(struct rewrite *rw)
 
 int rewrite_header(struct rewrite *rw, char op, int idx, const char *name, const char *value)
 {
-	struct hdr_edit *e;
+	struct rw_edit *e;
 
 	if (rw->nh == rw->hcap) {
 		size_t cap = rw->hcap ? rw->hcap * 2 : 16;
@@ -118,7 +118,7 @@ int rewrite_apply(const struct rewrite *rw, struct mta *mta)
 	int rc = LM_OK;
 
 	for (i = 0; i < rw->nh && rc == LM_OK; i++) {
-		const struct hdr_edit *e = &rw->h[i];
+		const struct rw_edit *e = &rw->h[i];
 
 		if (e->op == 'a')
 			rc = mta_addheader(mta, e->name, e->value);
