@@ -226,9 +226,13 @@ static int daemon_setup(struct config *cfg, bool foreground)
 	}
 	if (write_pidfile(cfg->pid_file) != LM_OK)
 		return EX_CANTCREAT;
-	/* every thread inherits this mask; only the reload thread takes SIGUSR1 */
+	/* every thread inherits this mask: the reload thread takes SIGUSR1, libmilter's own
+	 * signal thread SIGHUP/SIGTERM/SIGINT; no other thread may die of them */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (*cfg->user_id && drop_privileges(cfg->user_id) != LM_OK)
 		return EX_NOPERM;
@@ -266,6 +270,8 @@ int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 	if (pthread_create(&reloader, NULL, reload_main, &ra) != 0 || pthread_detach(reloader) != 0)
 		log_err(NULL, "cannot start the reload thread; SIGUSR1 will be ignored");
 	rc = smfi_main() == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+	/* drain: no new message gets a snapshot; those in flight finish with theirs */
+	runtime_shutdown();
 	if (!msgctx_drain(DAEMON_DRAIN_SECONDS))
 		log_warn(NULL, "stopping with %lu messages still in progress", msgctx_active());
 	log_notice(NULL, "stopped");
@@ -277,6 +283,8 @@ fail:
 	config_free(cfg);
 	free(ra.data_dir);
 	free(ra.pid_file);
-	/* the env stays open: connection threads libmilter did not join may still hold it */
+	/* an env still in use by a message that would not finish stays open until exit */
+	if (ra.env != NULL && msgctx_active() == 0)
+		dbenv_close(ra.env);
 	return rc;
 }

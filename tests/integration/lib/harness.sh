@@ -59,7 +59,7 @@ h_private_etc() {
 h_cleanup() {
 	local rc=$?
 	[ "$H_FAILED" -ne 0 ] && rc=1
-	[ "$rc" -ne 0 ] && h_dump_logs
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && h_dump_logs
 	[ -n "${H_PFX:-}" ] && postfix -c "$H_PFX/etc" stop >/dev/null 2>&1
 	[ -f "$B/sendmail.pid" ] && kill "$(head -1 "$B/sendmail.pid")" 2>/dev/null
 	h_stop_milter
