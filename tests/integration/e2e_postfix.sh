@@ -28,7 +28,7 @@ s_msg "$B/m9.eml" "after-reload@a.test" "after reload" "after reload body"
 h_sink_clear
 h_swaks $H_POSTFIX_PORT --from ann@a.test --to team@$H_DOMAIN --data @"$B/m9.eml"
 h_expect "post after reload accepted" s_swaks_ok
-h_expect "post after reload delivered" h_sink_wait 1
+h_expect "post after reload delivered" h_sink_wait_grep "after reload body"
 h_stop_milter
 h_expect "SIGTERM: stopped cleanly" grep -q "stopped" "$B/milter.log"
 exit $H_FAILED

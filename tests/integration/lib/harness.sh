@@ -271,6 +271,15 @@ h_sink_wait() {
 	done
 	return 1
 }
+# h_sink_wait_grep PATTERN [N [SECONDS]]: wait until N sink files hold PATTERN.
+h_sink_wait_grep() {
+	local i n=${2:-1} t=${3:-30}
+	for i in $(seq 1 $((t * 10))); do
+		[ "$(h_sink_grep "$1" | wc -l)" -ge "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 # h_sink_grep PATTERN: the sink files holding PATTERN (extended regex).
 h_sink_grep() { grep -lE -- "$1" "$B"/sink/dump/* 2>/dev/null; }
 h_sink_clear() { find "$B/sink/dump" -type f -delete; }

@@ -52,7 +52,7 @@ s_member_post() {
 	s_msg "$B/m1.eml" "first@a.test" "first post" "first post body"
 	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN --data @"$B/m1.eml"
 	h_expect "member post accepted (250)" s_swaks_ok
-	h_expect "member post reaches the sink" h_sink_wait 1
+	h_expect "member post reaches the sink" h_sink_wait_grep "first post body"
 	f=$(s_last "first post body")
 	h_expect "envelope sender is team-bounces" grep -q "X-Mail-Args: <team-bounces@$H_DOMAIN>" "$f"
 	h_expect "delivered to ann" grep -q "X-Rcpt-Args: <ann@a.test>" $(h_sink_grep "first post body")
@@ -70,14 +70,13 @@ s_mixed() {
 		--data @"$B/m2.eml"
 	h_expect "list + others: others get 452 4.5.3" s_swaks_has "452 4.5.3"
 	h_expect "list + others: the list part is accepted" s_swaks_has "<- *250 .*(queued|accepted)"
-	h_sink_wait 1
+	h_sink_wait_grep "mixed body"
 	# the client sends the deferred recipients again, in their own transactions
 	h_swaks "$port" --from ann@a.test --to outsider@x.test --data @"$B/m2.eml"
 	h_expect "outsider accepted alone" s_swaks_ok
 	h_swaks "$port" --from ann@a.test --to other@$H_DOMAIN --data @"$B/m2.eml"
 	h_expect "second list accepted alone" s_swaks_ok
-	h_sink_wait 3
-	sleep 1
+	h_sink_wait_grep "mixed body" 3
 	n=$(h_sink_grep "mixed body" | wc -l)
 	h_expect "three transactions delivered ($n)" test "$n" -ge 3
 	h_expect "outsider got the post unmodified (sender ann)" bash -c \
@@ -121,8 +120,7 @@ s_archive_fault() {
 	chmod 750 "$B/data/archives/team"
 	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN --data @"$B/m4.eml"
 	h_expect "retry accepted" s_swaks_ok
-	h_expect "retry delivered" h_sink_wait 1
-	sleep 1
+	h_expect "retry delivered" h_sink_wait_grep "See the attached file"
 	n=$(grep -c "accept: list team: member ann@a.test: 2 recipients, archived$" "$B/milter.log")
 	h_expect "archived exactly twice in all (first post + this retry): $n" test "$n" -eq 2
 	h_expect "the attachment was stored" bash -c "find $B/data/archives/team -type f | grep -q ."
