@@ -2,3 +2,4 @@
 lm_unit_test(test_pipeline SOURCES unit/test_pipeline.c LIBS lmmilter)
 lm_script_test(e2e_postfix integration/e2e_postfix.sh)
 lm_script_test(e2e_sendmail integration/e2e_sendmail.sh)
+lm_script_test(miltertest integration/miltertest.sh)
