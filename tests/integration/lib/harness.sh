@@ -29,7 +29,12 @@ h_init() {
 	fi
 	set -u
 	H_FAILED=0
-	B=$(mktemp -d /tmp/lm-e2e.XXXXXX)
+	if [ -n "${LM_E2E_DIR:-}" ]; then
+		B=$LM_E2E_DIR
+		rm -rf "$B" && mkdir -p "$B"
+	else
+		B=$(mktemp -d /tmp/lm-e2e.XXXXXX)
+	fi
 	chmod 755 "$B"
 	trap h_cleanup EXIT
 	ip link set lo up || h_die "cannot bring up loopback"
