@@ -96,6 +96,7 @@ struct msgctx {
 	bool mixed;               /**< the first recipient was not a list address */
 	struct spool spool;       /**< header and body bytes */
 	size_t header_bytes;      /**< header bytes seen */
+	size_t body_offset;       /**< where the body starts in the spool */
 	bool too_big;             /**< a size limit was passed; the rest is not kept */
 	const char *too_big_what; /**< which limit */
 };

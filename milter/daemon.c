@@ -22,6 +22,7 @@
 #include "log.h"
 #include "milter.h"
 #include "scrub.h"
+#include "sdnotify.h"
 
 /* How long SIGTERM waits for messages in flight (well inside Postfix's 300 s). */
 #define DAEMON_DRAIN_SECONDS 120
@@ -157,8 +158,10 @@ static void reload_once(const struct reload_arg *ra)
 		config_free(cfg);
 	} else {
 		log_set_level(level_by_name(cfg->log_level));
+		(void)sdnotify_reloading();
 		if (runtime_install(cfg, ra->env) == LM_OK)
 			log_notice(NULL, "configuration reloaded from %s", ra->path);
+		(void)sdnotify_ready(NULL);
 	}
 	buf_free(&err);
 }
@@ -261,6 +264,7 @@ int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 		goto fail;
 	}
 	log_notice(NULL, "%s starting on %s", daemon_version(), cfg->socket);
+	(void)sdnotify_ready(cfg->socket); /* Type=notify: the socket exists, the MTA may connect */
 	rc = runtime_install(cfg, ra.env); /* takes cfg, also on failure */
 	cfg = NULL;
 	if (rc != LM_OK) {
@@ -270,6 +274,7 @@ int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 	if (pthread_create(&reloader, NULL, reload_main, &ra) != 0 || pthread_detach(reloader) != 0)
 		log_err(NULL, "cannot start the reload thread; SIGUSR1 will be ignored");
 	rc = smfi_main() == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+	(void)sdnotify_stopping();
 	/* drain: no new message gets a snapshot; those in flight finish with theirs */
 	runtime_shutdown();
 	if (!msgctx_drain(DAEMON_DRAIN_SECONDS))

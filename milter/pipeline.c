@@ -106,6 +106,7 @@ enum verdict pipeline_eoh(struct msgctx *m, struct mta *mta)
 		return V_ACCEPT;
 	if ((rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK)
 		return tempfail(m, mta, "cannot spool the message", rc);
+	m->body_offset = m->spool.len;
 	return V_CONTINUE;
 }
 
@@ -137,7 +138,7 @@ struct eom {
 	char **rcpts;
 	size_t nrcpts, rcap;
 	uint32_t seq;
-	bool archived, existed;
+	bool archived, existed, approved;
 };
 
 static void eom_clear(struct eom *e)
@@ -307,15 +308,15 @@ static enum verdict eom_deliver(struct eom *e)
 	/* header edits, then the body in one run, then the envelope (Postfix's rule) */
 	if ((rc = rewrite_apply(&e->rw, e->mta)) != LM_OK || (rc = eom_envelope(e)) != LM_OK)
 		return tempfail(e->m, e->mta, "the MTA refused a change", rc);
-	log_info(e->m->qid, "accept: list %s: %s: %zu recipients%s%s", e->m->list,
+	log_info(e->m->qid, "accept: list %s: %s: %zu recipients%s%s%s", e->m->list,
 	         buf_cstr(&e->why), e->nrcpts, e->archived ? ", archived" : "",
-	         e->existed ? " (already archived)" : "");
+	         e->existed ? " (already archived)" : "", e->approved ? ", Approved:" : "");
 	return V_ACCEPT;
 }
 
 static enum verdict eom_decide(struct eom *e)
 {
-	enum policy_action act;
+	struct policy_decision d = {0};
 	enum verdict v;
 	int rc;
 
@@ -323,25 +324,34 @@ static enum verdict eom_decide(struct eom *e)
 		log_notice(e->m->qid, "discard: list %s: loop (X-BeenThere)", e->m->list);
 		return V_DISCARD;
 	}
-	if ((rc = policy_decide(e->m, e->l, e->msg, &e->why, &act)) != LM_OK)
-		return tempfail(e->m, e->mta, "cannot check membership", rc);
-	switch (act) {
+	if ((rc = pipeline_policy(e->m, e->l, e->msg, &d)) != LM_OK)
+		return tempfail(e->m, e->mta, "cannot check the post against the list's rules", rc);
+	buf_printf(&e->why, "%s%s%s", d.poster ? d.poster : "<>", d.reason && *d.reason ? ": " : "",
+	           d.reason ? d.reason : "");
+	e->approved = d.approved;
+	switch (d.action) {
 	case POLICY_ACCEPT:
 		v = eom_archive(e);
-		return v == V_CONTINUE ? eom_deliver(e) : v;
-	case POLICY_HOLD:
+		v = v == V_CONTINUE ? eom_deliver(e) : v;
+		break;
+	case POLICY_HOLD: /* interim: the MTA's hold queue until the milter uses holdq */
 		log_info(e->m->qid, "hold: list %s: %s", e->m->list, buf_cstr(&e->why));
-		if (mta_quarantine(e->mta, "listmilter: held for moderation") != LM_OK)
-			return tempfail(e->m, e->mta, "cannot hold the post", LM_EIO);
-		return V_ACCEPT;
+		v = V_ACCEPT;
+		if (mta_quarantine(e->mta, d.reason ? d.reason : "held for moderation") != LM_OK)
+			v = tempfail(e->m, e->mta, "cannot hold the post", LM_EIO);
+		break;
 	case POLICY_REJECT:
 		log_info(e->m->qid, "reject: list %s: %s", e->m->list, buf_cstr(&e->why));
-		return reply(e->mta, V_REJECT, "550", "5.7.1",
-		             "Non-members are not allowed to post messages to this list");
+		v = reply(e->mta, V_REJECT, d.smtp_code ? d.smtp_code : "550",
+		          d.smtp_xcode ? d.smtp_xcode : "5.7.1",
+		          d.rejection ? d.rejection : "Posting not allowed");
+		break;
 	default:
 		log_info(e->m->qid, "discard: list %s: %s", e->m->list, buf_cstr(&e->why));
-		return V_DISCARD;
+		v = V_DISCARD;
 	}
+	policy_decision_clear(&d);
+	return v;
 }
 
 enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)

@@ -14,21 +14,17 @@
 #include "lists.h"
 #include "milter.h"
 #include "mta.h"
+#include "policy.h"
 #include "scrub.h"
 
-/** What happens to a post (Mailman's generic_nonmember_action order). */
-enum policy_action { POLICY_ACCEPT, POLICY_HOLD, POLICY_REJECT, POLICY_DISCARD };
-
 /**
- * @brief Decide on a post: members post; moderated members get member_moderation_action;
- * non-members get generic_nonmember_action. The moderation branch replaces this function.
- * @param[in] m the message (envelope sender). @param[in] l the list. @param[in] msg the post.
- * @param[out] why a short reason for the log line and the SMTP reply.
- * @param[out] out the action.
+ * @brief Moderation of a post (policy.h, Mailman 2.1's rules) from what the message shows.
+ * @param[in] m the message (envelope sender, queue id). @param[in] l the list.
+ * @param[in] msg the post. @param[out] d the decision (policy_decision_clear() it).
  * @return LM_OK; LM_EDB; LM_ENOMEM (the caller tempfails).
  */
-int policy_decide(struct msgctx *m, const struct list *l, GMimeMessage *msg, struct buf *why,
-                  enum policy_action *out);
+int pipeline_policy(struct msgctx *m, const struct list *l, GMimeMessage *msg,
+                    struct policy_decision *d);
 
 /**
  * @brief Fill an article from the parsed post and the scrubber's result.

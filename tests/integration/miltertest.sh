@@ -9,8 +9,8 @@ h_milter_conf "inet:$H_MILTER_INET_PORT@127.0.0.1"
 echo "MaxHeaderBytes 1K" >>"$B/listmilter.conf"
 h_ctl create team@lists.test archive=no >/dev/null || h_die "listctl create failed"
 h_ctl create other@lists.test archive=no >/dev/null || h_die "listctl create failed"
-h_ctl add team ann@a.test bob@b.test carl@c.test >/dev/null || h_die "listctl add failed"
-h_ctl member team carl@c.test nomail=yes || h_die "listctl member failed"
+h_ctl member add team ann@a.test bob@b.test carl@c.test >/dev/null || h_die "listctl add failed"
+h_ctl member set team carl@c.test nomail=yes || h_die "listctl member failed"
 h_start_milter
 export LM_MT_SOCK="inet:$H_MILTER_INET_PORT@127.0.0.1"
 for s in "$LM_SOURCE_DIR"/tests/miltertest/*.lua; do

@@ -5,10 +5,10 @@
 s_lists() {
 	h_ctl create team@$H_DOMAIN archive=yes >/dev/null || h_die "listctl create team failed"
 	h_ctl create other@$H_DOMAIN >/dev/null || h_die "listctl create other failed"
-	h_ctl add team "Ann Poster <ann@a.test>" bob@b.test carl@c.test >/dev/null ||
+	h_ctl member add team "Ann Poster <ann@a.test>" bob@b.test carl@c.test >/dev/null ||
 		h_die "listctl add failed"
-	h_ctl member team carl@c.test nomail=yes || h_die "listctl member failed"
-	h_ctl add other dave@d.test ann@a.test >/dev/null || h_die "listctl add failed"
+	h_ctl member set team carl@c.test nomail=yes || h_die "listctl member failed"
+	h_ctl member add other dave@d.test ann@a.test >/dev/null || h_die "listctl add failed"
 	mkdir -p "$B/data/archives/team" && chown nobody:postfix "$B/data/archives/team"
 }
 

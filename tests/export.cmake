@@ -1,0 +1,4 @@
+# Tests of the pipermail exporter (export branch): escaping, body rendering, threading, pages.
+lm_unit_test(test_html SOURCES unit/test_html.c LIBS lmarchive)
+lm_unit_test(test_export_render SOURCES unit/test_export_render.c unit/export_fixture.c
+  LIBS lmarchive)
