@@ -103,7 +103,7 @@ DataDir $B/data
 Socket $1
 UserID nobody:postfix
 UMask 007
-PidFile $B/listmilter.pid
+PidFile $B/run/listmilter.pid
 Syslog no
 LogLevel debug
 BodyMemoryLimit 16K
