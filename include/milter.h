@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "dbenv.h"
+#include "hdredit.h"
 #include "mta.h"
 
 /* ---- spool.c: the message as received, in RAM up to a limit, then in an unlinked file ---- */
@@ -44,6 +45,12 @@ int spool_write(struct spool *sp, const void *p, size_t n);
  * @return LM_OK; LM_EIO.
  */
 int spool_fd(struct spool *sp, int *fd);
+
+/**
+ * @brief Append the spooled bytes from offset off to out.
+ * @return LM_OK; LM_EIO; LM_ETOOBIG (out's cap); LM_ENOMEM.
+ */
+int spool_read(struct spool *sp, size_t off, struct buf *out);
 
 /** @brief True once the spool lives in a file. */
 bool spool_spilled(const struct spool *sp);
@@ -97,6 +104,8 @@ struct msgctx {
 	struct spool spool;       /**< header and body bytes */
 	size_t header_bytes;      /**< header bytes seen */
 	size_t body_offset;       /**< where the body starts in the spool */
+	struct hdr_field *hdrs;   /**< header fields as the MTA gave them (owned strings) */
+	size_t nhdrs, hdrcap;     /**< count and allocation */
 	bool too_big;             /**< a size limit was passed; the rest is not kept */
 	const char *too_big_what; /**< which limit */
 };
@@ -123,6 +132,9 @@ int msgctx_new(struct msgctx **out);
 
 /** @brief Set the queue id when qid is not NULL or empty (copied, cut, made printable). */
 void msgctx_set_qid(struct msgctx *m, const char *qid);
+
+/** @brief Keep a header field as received (copied). @return LM_OK; LM_ENOMEM. */
+int msgctx_add_header(struct msgctx *m, const char *name, const char *value);
 
 /** @brief Record an accepted recipient. @return LM_OK; LM_ENOMEM. */
 int msgctx_add_rcpt(struct msgctx *m, const char *addr, bool listed);

@@ -165,7 +165,9 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
 		return SMFIS_REJECT;
 	}
 	*pf0 = CB_ACTIONS;
-	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_HDR_LEADSPC);
+	/* no SMFIP_HDR_LEADSPC: with it, the MTA also expects our added values to carry the space
+	 */
+	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA);
 	*pf2 = *pf3 = 0;
 	if (smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}") != MI_SUCCESS ||
 	    smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr}") != MI_SUCCESS ||

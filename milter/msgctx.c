@@ -58,6 +58,31 @@ void msgctx_set_qid(struct msgctx *m, const char *qid)
 		log_printable(m->qid, sizeof(m->qid), qid, strlen(qid));
 }
 
+int msgctx_add_header(struct msgctx *m, const char *name, const char *value)
+{
+	struct hdr_field *h;
+	char *n, *v;
+
+	if (m->nhdrs == m->hdrcap) {
+		size_t cap = m->hdrcap ? m->hdrcap * 2 : 32;
+
+		if ((h = realloc(m->hdrs, cap * sizeof(*h))) == NULL)
+			return LM_ENOMEM;
+		m->hdrs = h;
+		m->hdrcap = cap;
+	}
+	n = strdup(name);
+	v = strdup(value);
+	if (n == NULL || v == NULL) {
+		free(n);
+		free(v);
+		return LM_ENOMEM;
+	}
+	m->hdrs[m->nhdrs].name = n;
+	m->hdrs[m->nhdrs++].value = v;
+	return LM_OK;
+}
+
 int msgctx_add_rcpt(struct msgctx *m, const char *addr, bool listed)
 {
 	struct rcpt *r;
@@ -85,6 +110,11 @@ struct msgctx *msgctx_free(struct msgctx *m)
 	for (i = 0; i < m->nrcpts; i++)
 		free(m->rcpts[i].addr);
 	free(m->rcpts);
+	for (i = 0; i < m->nhdrs; i++) {
+		free((char *)m->hdrs[i].name);
+		free((char *)m->hdrs[i].value);
+	}
+	free(m->hdrs);
 	free(m->envfrom);
 	free(m->list);
 	spool_free(&m->spool);

@@ -93,7 +93,8 @@ enum verdict pipeline_header(struct msgctx *m, const char *name, const char *val
 	if ((rc = spool_write(&m->spool, name, nl)) != LM_OK ||
 	    (rc = spool_write(&m->spool, space ? ":" : ": ", space ? 1 : 2)) != LM_OK ||
 	    (rc = spool_write(&m->spool, value, vl)) != LM_OK ||
-	    (rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK)
+	    (rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK ||
+	    (rc = msgctx_add_header(m, name, value)) != LM_OK)
 		return tempfail(m, mta, "cannot spool the message", rc);
 	return V_CONTINUE;
 }
@@ -297,7 +298,7 @@ static enum verdict eom_deliver(struct eom *e)
 	rc = members_foreach(e->m->rt->env, list_name(e->l), collect_member, e);
 	if (rc != LM_OK)
 		return tempfail(e->m, e->mta, "cannot read the members", rc);
-	rc = pipeline_rewrite(e->m, e->l, e->msg, e->scrubbed ? &e->sr : NULL, &e->rw);
+	rc = pipeline_rewrite(e->m, e->l, e->scrubbed ? &e->sr : NULL, &e->rw);
 	if (rc != LM_OK)
 		return tempfail(e->m, e->mta, "cannot rewrite the post", rc);
 	if (e->nrcpts == 0) {
@@ -312,6 +313,24 @@ static enum verdict eom_deliver(struct eom *e)
 	         buf_cstr(&e->why), e->nrcpts, e->archived ? ", archived" : "",
 	         e->existed ? " (already archived)" : "", e->approved ? ", Approved:" : "");
 	return V_ACCEPT;
+}
+
+/* CookHeaders before archiving: Mailman archives the cooked post (prefix, X-BeenThere). */
+static enum verdict eom_cook(struct eom *e, bool approved)
+{
+	uint32_t next = 0;
+	int rc;
+
+	if (archive_next_number(e->m->rt->env, list_name(e->l), &next) != LM_OK)
+		next = 0;
+	rc = rewrite_cook(e->m, e->l, next, &e->rw);
+	if (rc == LM_OK && approved)
+		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, "Approved", 1, NULL, false);
+	if (rc == LM_OK)
+		rc = rewrite_archived(&e->rw, e->msg);
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot compute the list headers", rc);
+	return V_CONTINUE;
 }
 
 static enum verdict eom_decide(struct eom *e)
@@ -331,7 +350,8 @@ static enum verdict eom_decide(struct eom *e)
 	e->approved = d.approved;
 	switch (d.action) {
 	case POLICY_ACCEPT:
-		v = eom_archive(e);
+		v = eom_cook(e, d.approved);
+		v = v == V_CONTINUE ? eom_archive(e) : v;
 		v = v == V_CONTINUE ? eom_deliver(e) : v;
 		break;
 	case POLICY_HOLD: /* interim: the MTA's hold queue until the milter uses holdq */

@@ -11,6 +11,9 @@
 
 #include "archive.h"
 #include "buf.h"
+#include "cookheaders.h"
+#include "decorate.h"
+#include "hdredit.h"
 #include "lists.h"
 #include "milter.h"
 #include "mta.h"
@@ -32,19 +35,10 @@ int pipeline_policy(struct msgctx *m, const struct list *l, GMimeMessage *msg,
  */
 int pipeline_article(GMimeMessage *msg, const struct scrub_result *r, struct article *a);
 
-/** One header edit for the delivered copy. */
-struct rw_edit {
-	char op;     /**< 'a' add, 'i' insert at idx, 'c' change idx-th (value NULL deletes) */
-	int idx;     /**< position or 1-based instance */
-	char *name;  /**< owned */
-	char *value; /**< owned, may be NULL for 'c' */
-};
-
 /** The delivered copy's changes: header edits first, then (optionally) a new body. */
 struct rewrite {
-	struct rw_edit *h;
-	size_t nh, hcap;
-	struct buf body;
+	struct hdr_edits e; /**< CookHeaders, delivery headers, Decorate's Content-* fixes */
+	struct buf body;    /**< the new body when body_set */
 	bool body_set;
 };
 
@@ -52,19 +46,30 @@ struct rewrite {
 void rewrite_init(struct rewrite *rw);
 /** @brief Free a rewrite. */
 void rewrite_clear(struct rewrite *rw);
-/** @brief Queue a header edit. @return LM_OK; LM_ENOMEM. */
-int rewrite_header(struct rewrite *rw, char op, int idx, const char *name, const char *value);
 
 /**
- * @brief Compute the changes of the delivered copy of a post (CookHeaders, Decorate, and the
- * scrubbed body when scrub_nondigest is set). The one place the decorate module plugs in.
- * @param[in] m the message. @param[in] l the list. @param[in] msg the post as received.
- * @param[in] r the scrubber's result (r->scrubbed set when scrub_nondigest), may be NULL.
- * @param[out] rw the changes.
+ * @brief CookHeaders and SMTPDirect's delivery headers of a post (cookheaders.h).
+ * @param[in] m the message (header fields, envelope sender). @param[in] l the list.
+ * @param[in] post_id the number a %d in subject_prefix becomes.
+ * @param[out] rw edits appended.
+ * @return LM_OK; LM_EINVAL; LM_ETOOBIG; LM_ENOMEM.
+ */
+int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, struct rewrite *rw);
+
+/**
+ * @brief Apply the edits meant for the archived copy too (not delivery_only) to the parsed
+ * post, as Mailman archives the post after CookHeaders.
+ * @return LM_OK; LM_ENOMEM.
+ */
+int rewrite_archived(const struct rewrite *rw, GMimeMessage *msg);
+
+/**
+ * @brief The delivered body: Decorate's header and footer on the post as received, or the
+ * scrubbed message when scrub_nondigest is set (r->scrubbed).
  * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO.
  */
-int pipeline_rewrite(struct msgctx *m, const struct list *l, GMimeMessage *msg,
-                     const struct scrub_result *r, struct rewrite *rw);
+int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_result *r,
+                     struct rewrite *rw);
 
 /**
  * @brief Tell the MTA about the changes: header edits, then one unbroken run of body pieces.

@@ -1,9 +1,10 @@
 /*
- * rewrite.c: the delivered copy of a post: the header edits and body the list module computes,
- * applied to the MTA with all body pieces in one unbroken run.
+ * rewrite.c: the delivered copy of a post: CookHeaders' and Decorate's header edits and body,
+ * applied to the archived copy where Mailman does, and to the MTA with the body in one run.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lmerr.h"
 #include "pipeline_int.h"
@@ -14,46 +15,87 @@
 void rewrite_init(struct rewrite *rw)
 {
 	memset(rw, 0, sizeof(*rw));
+	hdr_edits_init(&rw->e);
 	buf_init(&rw->body, (size_t)1 << 30);
 }
 
 void rewrite_clear(struct rewrite *rw)
 {
-	size_t i;
-
-	for (i = 0; i < rw->nh; i++) {
-		free(rw->h[i].name);
-		free(rw->h[i].value);
-	}
-	free(rw->h);
+	hdr_edits_free(&rw->e);
 	buf_free(&rw->body);
-	memset(rw, 0, sizeof(*rw));
+	rw->body_set = false;
 }
 
-int rewrite_header(struct rewrite *rw, char op, int idx, const char *name, const char *value)
+int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, struct rewrite *rw)
 {
-	struct rw_edit *e;
+	struct hdr_list h = {m->hdrs, m->nhdrs};
+	struct cook_settings cs;
+	struct buf store, bounces;
+	int rc;
 
-	if (rw->nh == rw->hcap) {
-		size_t cap = rw->hcap ? rw->hcap * 2 : 16;
-
-		if ((e = realloc(rw->h, cap * sizeof(*e))) == NULL)
-			return LM_ENOMEM;
-		rw->h = e;
-		rw->hcap = cap;
+	buf_init(&store, 0);
+	buf_init(&bounces, 1024);
+	rc = cook_settings_from_list(l, &cs, &store);
+	if (rc == LM_OK) {
+		cs.post_id = post_id;
+		rc = cook_headers(&cs, &h, m->envfrom, NULL, m->qid, &rw->e);
 	}
-	e = &rw->h[rw->nh];
-	e->op = op;
-	e->idx = idx;
-	e->name = strdup(name);
-	e->value = value ? strdup(value) : NULL;
-	if (e->name == NULL || (value && e->value == NULL)) {
-		free(e->name);
-		free(e->value);
+	if (rc == LM_OK)
+		rc = buf_printf(&bounces, "%s-bounces@%s", list_name(l), list_domain(l));
+	if (rc == LM_OK)
+		rc = cook_delivery_headers(&cs, &h, buf_cstr(&bounces), &rw->e);
+	buf_free(&store);
+	buf_free(&bounces);
+	return rc;
+}
+
+/* The GMime index of the idx-th (1-based) field called name, or -1. */
+static int gm_find(GMimeHeaderList *hl, const char *name, unsigned idx)
+{
+	int i, n = g_mime_header_list_get_count(hl);
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i)),
+		               name) == 0 &&
+		    --idx == 0)
+			return i;
+	return -1;
+}
+
+static int gm_set_raw(GMimeHeader *h, const char *value)
+{
+	char *raw = g_strdup_printf(" %s\n", value);
+
+	if (raw == NULL)
 		return LM_ENOMEM;
-	}
-	rw->nh++;
+	g_mime_header_set_raw_value(h, raw);
+	g_free(raw);
 	return LM_OK;
+}
+
+int rewrite_archived(const struct rewrite *rw, GMimeMessage *msg)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	size_t i;
+	int at, rc = LM_OK;
+
+	for (i = 0; i < rw->e.n && rc == LM_OK; i++) {
+		const struct hdr_edit *e = &rw->e.v[i];
+
+		if (e->delivery_only)
+			continue;
+		if (e->op == HDR_ADD) {
+			g_mime_header_list_append(hl, e->name, "", NULL);
+			at = g_mime_header_list_get_count(hl) - 1;
+		} else {
+			at = gm_find(hl, e->name, e->idx);
+		}
+		if (at >= 0 && e->op == HDR_DELETE)
+			g_mime_header_list_remove_at(hl, at);
+		else if (at >= 0)
+			rc = gm_set_raw(g_mime_header_list_get_header_at(hl, at), e->value);
+	}
+	return rc;
 }
 
 /* The top part's Content-* headers of the scrubbed message replace the post's. */
@@ -67,7 +109,7 @@ static int scrubbed_headers(GMimeObject *part, struct rewrite *rw)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == LM_OK; i++) {
 		const char *v = g_mime_object_get_header(part, names[i]);
 
-		rc = rewrite_header(rw, 'c', 1, names[i], v);
+		rc = hdr_edits_push(&rw->e, v ? HDR_CHANGE : HDR_DELETE, names[i], 1, v, true);
 	}
 	return rc;
 }
@@ -101,15 +143,34 @@ out:
 	return rc;
 }
 
-int pipeline_rewrite(struct msgctx *m, const struct list *l, GMimeMessage *msg,
-                     const struct scrub_result *r, struct rewrite *rw)
+/* Decorate's msg_header/msg_footer on the body as received. */
+static int decorated_body(struct msgctx *m, const struct list *l, struct rewrite *rw)
 {
-	(void)m;
-	(void)msg;
-	/* CookHeaders and Decorate (include/cookheaders.h, include/decorate.h) plug in here. */
+	struct hdr_list h = {m->hdrs, m->nhdrs};
+	struct decorate_settings ds;
+	struct buf body;
+	int rc;
+
+	buf_init(&body, m->rt->cfg->max_message_size + 1);
+	rc = spool_read(&m->spool, m->body_offset, &body);
+	if (rc == LM_OK)
+		rc = decorate_settings_from_list(l, &ds);
+	if (rc == LM_OK)
+		rc = decorate_body(&ds, &h, body.data ? body.data : "", body.len, m->qid, &rw->body,
+		                   &rw->e);
+	buf_free(&body);
+	if (rc == LM_ENOENT) /* no header and no footer: the body stays as it is */
+		return LM_OK;
+	rw->body_set = rc == LM_OK;
+	return rc;
+}
+
+int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_result *r,
+                     struct rewrite *rw)
+{
 	if (r != NULL && r->scrubbed != NULL && list_get_bool(l, "scrub_nondigest"))
 		return scrubbed_body(r->scrubbed, rw);
-	return LM_OK;
+	return decorated_body(m, l, rw);
 }
 
 int rewrite_apply(const struct rewrite *rw, struct mta *mta)
@@ -117,15 +178,14 @@ int rewrite_apply(const struct rewrite *rw, struct mta *mta)
 	size_t i, off;
 	int rc = LM_OK;
 
-	for (i = 0; i < rw->nh && rc == LM_OK; i++) {
-		const struct rw_edit *e = &rw->h[i];
+	for (i = 0; i < rw->e.n && rc == LM_OK; i++) {
+		const struct hdr_edit *e = &rw->e.v[i];
 
-		if (e->op == 'a')
+		if (e->op == HDR_ADD)
 			rc = mta_addheader(mta, e->name, e->value);
-		else if (e->op == 'i')
-			rc = mta_insheader(mta, e->idx, e->name, e->value);
 		else
-			rc = mta_chgheader(mta, e->name, e->idx, e->value);
+			rc = mta_chgheader(mta, e->name, (int)e->idx,
+			                   e->op == HDR_DELETE ? NULL : e->value);
 	}
 	for (off = 0; rc == LM_OK && rw->body_set && off < rw->body.len; off += REWRITE_CHUNK) {
 		size_t n = rw->body.len - off < REWRITE_CHUNK ? rw->body.len - off : REWRITE_CHUNK;

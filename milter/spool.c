@@ -108,3 +108,31 @@ void spool_free(struct spool *sp)
 	sp->dir = NULL;
 	sp->len = 0;
 }
+
+int spool_read(struct spool *sp, size_t off, struct buf *out)
+{
+	ssize_t n;
+	size_t room;
+	int fd, rc;
+
+	if ((rc = spool_fd(sp, &fd)) != LM_OK)
+		return rc;
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0)
+		return LM_EIO;
+	for (;;) {
+		room = out->cap - out->len < 65536 ? out->cap - out->len : 65536;
+		if (room == 0)
+			room = 1; /* one more byte tells a full buffer from the end of the file */
+		if ((rc = buf_reserve(out, room)) != LM_OK)
+			return rc;
+		n = read(fd, out->data + out->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return LM_EIO;
+		if (n == 0)
+			return LM_OK;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+	}
+}

@@ -59,6 +59,9 @@ s_member_post() {
 	h_expect "delivered to bob" grep -q "X-Rcpt-Args: <bob@b.test>" $(h_sink_grep "first post body")
 	h_expect "not to nomail carl" bash -c "! grep -q 'carl@c.test' $(h_sink_grep 'first post body' | tr '\n' ' ')"
 	h_expect "not to the list address" bash -c "! grep -q 'X-Rcpt-Args: <team@' $(h_sink_grep 'first post body' | tr '\n' ' ')"
+	h_expect "Subject prefixed (CookHeaders)" grep -q "^Subject: \[Team\] first post" "$f"
+	h_expect "X-BeenThere and List-Id" bash -c "grep -q '^X-BeenThere: team@$H_DOMAIN' $f && grep -q '^List-Id: <team.$H_DOMAIN>' $f"
+	h_expect "footer appended (Decorate)" grep -q "^Team mailing list" "$f"
 	h_expect "archived (log)" grep -q "accept: list team: ann@a.test: 2 recipients, archived$" "$B/milter.log"
 }
 
@@ -82,6 +85,10 @@ s_mixed() {
 	h_expect "three transactions delivered ($n)" test "$n" -ge 3
 	h_expect "outsider got the post unmodified (sender ann)" bash -c \
 		"grep -l 'X-Rcpt-Args: <outsider@x.test>' $B/sink/dump/* | xargs grep -q 'X-Mail-Args: <ann@a.test>'"
+	h_expect "outsider's copy undecorated" bash -c \
+		"! grep -l 'X-Rcpt-Args: <outsider@x.test>' $B/sink/dump/* | xargs grep -qE '^(X-BeenThere|Subject: \[)'"
+	h_expect "other's copy has other's prefix" bash -c \
+		"grep -l 'X-Rcpt-Args: <dave@d.test>' $B/sink/dump/* | xargs grep -q '^Subject: \[Other\] mixed'"
 	h_expect "outsider not in a list copy" bash -c \
 		"! grep -l 'X-Rcpt-Args: <outsider@x.test>' $B/sink/dump/* | xargs grep -q 'bounces@'"
 	h_expect "team members got team's copy" bash -c \
