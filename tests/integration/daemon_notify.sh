@@ -8,6 +8,7 @@ tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
+mkdir "$tmp/data"
 cat >"$tmp/listmilter.conf" <<CONF
 DataDir $tmp/data
 Socket local:$tmp/milter.sock
@@ -31,18 +32,25 @@ for _ in $(seq 50); do [ -S "$tmp/notify" ] && break; sleep 0.1; done
 # leaks at exit are the daemon tests' business, not this protocol test's
 ASAN_OPTIONS=detect_leaks=0 NOTIFY_SOCKET=$tmp/notify "$bin" -f -c "$tmp/listmilter.conf" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 100); do grep -q READY "$tmp/msgs" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do
+	grep -q READY "$tmp/msgs" 2>/dev/null && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
 fail=0
 if grep -qx "READY=1|STATUS=local:$tmp/milter.sock" "$tmp/msgs" && [ -S "$tmp/milter.sock" ]; then
 	echo "ok   READY=1 with the socket in place"
 else
 	echo "FAIL READY: got:"; cat "$tmp/msgs" "$tmp/err"; fail=1
 fi
-kill -TERM "$pid"
+kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
 pid=
-wait "$listener"
+# the listener ends with STOPPING=1; if that never comes, do not wait for its timeout
+for _ in $(seq 50); do kill -0 "$listener" 2>/dev/null || break; sleep 0.1; done
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
 if grep -qx "STOPPING=1" "$tmp/msgs" && [ "$rc" -eq 0 ]; then
 	echo "ok   STOPPING=1 after SIGTERM, exit 0"
 else
