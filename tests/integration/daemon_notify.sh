@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # daemon_notify.sh: under Type=notify the real daemon says READY=1 once its milter socket
-# exists, and STOPPING=1 when SIGTERM ends it. A python3 datagram socket plays systemd.
+# exists, RELOADING=1 and READY=1 around a SIGUSR1 reload, and STOPPING=1 when SIGTERM ends
+# it. A python3 datagram socket plays systemd.
 set -u
 bin=$LM_BUILD_DIR/milter/listmilter
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
@@ -42,6 +43,15 @@ if grep -qx "READY=1|STATUS=local:$tmp/milter.sock" "$tmp/msgs" && [ -S "$tmp/mi
 	echo "ok   READY=1 with the socket in place"
 else
 	echo "FAIL READY: got:"; cat "$tmp/msgs" "$tmp/err"; fail=1
+fi
+# reload: RELOADING=1 with the monotonic time, then READY=1 again
+kill -USR1 "$pid"
+for _ in $(seq 50); do [ "$(grep -c '^READY=1' "$tmp/msgs")" -ge 2 ] && break; sleep 0.1; done
+if grep -qE '^RELOADING=1\|MONOTONIC_USEC=[0-9]+$' "$tmp/msgs" &&
+	[ "$(grep -c '^READY=1' "$tmp/msgs")" -ge 2 ]; then
+	echo "ok   SIGUSR1: RELOADING=1 with MONOTONIC_USEC, then READY=1"
+else
+	echo "FAIL reload notifications: got:"; cat "$tmp/msgs" "$tmp/err"; fail=1
 fi
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
