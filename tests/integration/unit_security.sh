@@ -30,15 +30,19 @@ score() {
 }
 score "$units/listmilter.service" listmilter.service
 score "$units/listmilter-export@.service" 'listmilter-export@i.service'
+score "$units/listmilter-expire-held.service" listmilter-expire-held.service
 
 # verify checks that executables exist: point the units at the build tree.
 sed -e "s|[^ =]*/sbin/listmilter|$LM_BUILD_DIR/milter/listmilter|g" \
 	"$units/listmilter.service" >"$tmp/listmilter.service"
 sed -e "s|[^ =]*/bin/listctl|$LM_BUILD_DIR/listctl/listctl|g" \
 	"$units/listmilter-export@.service" >"$tmp/listmilter-export@.service"
-cp "$src/listmilter-export@.timer" "$tmp/"
+sed -e "s|[^ =]*/bin/listctl|$LM_BUILD_DIR/listctl/listctl|g" \
+	"$units/listmilter-expire-held.service" >"$tmp/listmilter-expire-held.service"
+cp "$src/listmilter-export@.timer" "$src/listmilter-expire-held.timer" "$tmp/"
 cd "$tmp" || exit 1
-for u in listmilter.service listmilter-export@demo.service listmilter-export@demo.timer; do
+for u in listmilter.service listmilter-export@demo.service listmilter-export@demo.timer \
+	listmilter-expire-held.service listmilter-expire-held.timer; do
 	if [ "${u#*@}" != "$u" ]; then
 		ln -sf "$(echo "$u" | sed 's/@demo/@/')" "$u"
 	fi
