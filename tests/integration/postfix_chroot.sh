@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # postfix_chroot.sh: INSTALL's Postfix recipe, for real: smtpd and cleanup chrooted as on
 # Debian, the socket in a set-group-id postfix directory below the queue directory, the daemon
-# running as a user outside group postfix with UMask 007, Postfix naming the socket
+# running as a user outside group postfix with UMask 002, Postfix naming the socket
 # unix:/listmilter/listmilter.sock in smtpd_milters and non_smtpd_milters, list addresses made
 # valid by sink aliases, and milter_default_action = tempfail answering 451 when the daemon is
 # down. Runs in its own network namespace (loopback only); needs root and Postfix.
@@ -105,7 +105,7 @@ id -nG nobody | grep -qw postfix && { echo "SKIP: nobody is in group postfix"; e
 cat >"$B/listmilter.conf" <<CONF
 DataDir $B/data
 Socket local:$sockdir/listmilter.sock
-UMask 007
+UMask 002
 Syslog no
 CONF
 start_milter() {
@@ -117,7 +117,7 @@ start_milter() {
 }
 start_milter || exit 1
 mode=$(stat -c '%A %U %G' "$sockdir/listmilter.sock")
-[ "$mode" = "srwxrwx--- nobody postfix" ] && ok "socket is $mode" || bad "socket is $mode"
+[ "$mode" = "srwxrwxr-x nobody postfix" ] && ok "socket is $mode" || bad "socket is $mode"
 
 postfix -c "$B/pfx/etc" start >/dev/null 2>&1 || { bad "postfix start:"; cat "$B/pfx/log/maillog"; exit 1; }
 for _ in $(seq 50); do swaks --server 127.0.0.1 --port 2525 --quit-after CONNECT >/dev/null 2>&1 && break; sleep 0.2; done

@@ -80,7 +80,7 @@ chown nobody:nogroup "$B/data"
 cat >"$B/listmilter.conf" <<CONF
 DataDir $B/data
 Socket local:/run/listmilter/listmilter.sock
-UMask 007
+UMask 002
 Syslog no
 CONF
 ASAN_OPTIONS=detect_leaks=0 setpriv --reuid=nobody --regid=nogroup --clear-groups \

@@ -73,7 +73,7 @@ for want in '^Type=notify$' '^User=listmilter$' '^Group=listmilter$' \
 	'^RuntimeDirectory=listmilter$' '^ExecStartPre=/.*/listmilter -n ' \
 	'^ExecStart=/.*/listmilter -f ' '^ExecReload=/bin/kill -USR1 \$MAINPID$' \
 	'^Restart=on-failure$' '^Before=.*postfix\.service' '^Before=.*sendmail\.service' \
-	'^NoNewPrivileges=yes$' '^UMask=0007$'; do
+	'^NoNewPrivileges=yes$' '^UMask=0002$'; do
 	grep -qE "$want" "$unit" || { echo "FAIL listmilter.service lacks $want"; fail=1; }
 done
 grep -qE '^ExecStart=/.*/listctl .* export %i ' "$units/listmilter-export@.service" ||
