@@ -23,7 +23,7 @@ bin=$LM_BUILD_DIR/milter/listmilter
 mount -t tmpfs -o mode=755 tmpfs /run
 B=/run/lm-sendmail
 mkdir -m 755 "$B"
-mpid= spid=
+mpid='' spid=''
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
