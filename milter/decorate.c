@@ -521,6 +521,34 @@ static int inner_part(const struct deco *d, const char *body, size_t len, struct
 	return rc;
 }
 
+/* For a multipart original, Python keeps the text after its close delimiter as the epilogue
+ * (one leading line break dropped) and writes it after both the inner and the outer close
+ * delimiter. Returns where the inner body's close delimiter line ends, or len. */
+static size_t epilogue_at(const struct deco *d, const char *body, size_t len, size_t *ep)
+{
+	bool close = false;
+	size_t at, end;
+
+	*ep = len;
+	if (strncmp(d->ct.type, "multipart/", 10) != 0 || d->ct.boundary[0] == '\0')
+		return len;
+	at = find_delim(body, len, 0, d->ct.boundary, &close);
+	while (at < len && !close)
+		at = find_delim(body, len, at + 1, d->ct.boundary, &close);
+	if (at == len)
+		return len;
+	end = at;
+	while (end < len && body[end] != '\n')
+		end++;
+	end += end < len;
+	*ep = end;
+	if (*ep < len && body[*ep] == '\r' && *ep + 1 < len && body[*ep + 1] == '\n')
+		*ep += 2;
+	else if (*ep < len && (body[*ep] == '\n' || body[*ep] == '\r'))
+		*ep += 1;
+	return end;
+}
+
 static int wrap_edits(const struct deco *d, const char *bd, struct hdr_edits *e)
 {
 	struct buf ct;
@@ -543,6 +571,7 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
                 struct hdr_edits *e)
 {
 	struct buf bd;
+	size_t cut, ep;
 	int rc;
 
 	buf_init(&bd, 1024);
@@ -555,7 +584,9 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
 		rc = rc ? rc : buf_printf(out, "--%s", buf_cstr(&bd));
 		rc = rc ? rc : eol(d, out);
 	}
-	rc = rc ? rc : inner_part(d, body, len, out);
+	cut = epilogue_at(d, body, len, &ep);
+	rc = rc ? rc : inner_part(d, body, cut, out);
+	rc = rc ? rc : buf_append(out, body + ep, len - ep);
 	if (rc == LM_OK && d->footer.len) {
 		rc = eol(d, out);
 		rc = rc ? rc : buf_printf(out, "--%s", buf_cstr(&bd));
@@ -565,6 +596,12 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
 	rc = rc ? rc : eol(d, out);
 	rc = rc ? rc : buf_printf(out, "--%s--", buf_cstr(&bd));
 	rc = rc ? rc : eol(d, out);
+	if (rc == LM_OK && cut < len) {
+		/* the epilogue again; smtplib ends the data with a line break */
+		rc = buf_append(out, body + ep, len - ep);
+		if (rc == LM_OK && ep < len && body[len - 1] != '\n')
+			rc = eol(d, out);
+	}
 	rc = rc ? rc : wrap_edits(d, buf_cstr(&bd), e);
 	buf_free(&bd);
 	return rc;
