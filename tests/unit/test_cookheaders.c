@@ -448,6 +448,63 @@ static void test_unsafe_settings(void **state)
 	hdr_edits_free(&e);
 }
 
+/* The archived copy (§0): prefix, X-BeenThere, List-* yes; DMARC From/Reply-To no. */
+static void test_render_archive_vs_delivery(void **state)
+{
+	static const struct hdr_field f[] = {
+	        {"From", "Joe <joe@example.com>"},
+	        {"Subject", "hello"},
+	        {"Approved", "pw"},
+	        {"To", "usrp-users@lists.ettus.com"},
+	};
+	struct hdr_list h = {f, 4};
+	struct cook_settings s;
+	struct hdr_edits e;
+	struct buf arch, dly;
+
+	(void)state;
+	cook_settings_defaults(&s, "usrp-users", "lists.ettus.com", "USRP-users");
+	s.subject_prefix = "[USRP-users] ";
+	s.listinfo_url = "http://lists.ettus.com/mailman/listinfo/usrp-users";
+	s.options_url = "http://lists.ettus.com/mailman/options/usrp-users";
+	s.archive_url = "http://lists.ettus.com/pipermail/usrp-users/";
+	s.from_is_list = 1;
+	hdr_edits_init(&e);
+	assert_int_equal(cook_headers(&s, &h, "joe@example.com", NULL, "Q", &e), LM_OK);
+	assert_int_equal(cook_delivery_headers(&s, &h, "usrp-users-bounces@lists.ettus.com", &e),
+	                 LM_OK);
+	buf_init(&arch, 0);
+	buf_init(&dly, 0);
+	assert_int_equal(hdr_edits_render(&h, &e, false, false, &arch), LM_OK);
+	assert_int_equal(hdr_edits_render(&h, &e, true, true, &dly), LM_OK);
+	assert_string_equal(
+	        buf_cstr(&arch),
+	        "From: Joe <joe@example.com>\n"
+	        "To: usrp-users@lists.ettus.com\n"
+	        "Subject: [USRP-users] hello\n"
+	        "X-BeenThere: usrp-users@lists.ettus.com\n"
+	        "X-Mailman-Version: 2.1.39\n"
+	        "Precedence: list\n"
+	        "List-Id: <usrp-users.lists.ettus.com>\n"
+	        "List-Unsubscribe: <http://lists.ettus.com/mailman/options/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=unsubscribe>\n"
+	        "List-Archive: <http://lists.ettus.com/pipermail/usrp-users/>\n"
+	        "List-Post: <mailto:usrp-users@lists.ettus.com>\n"
+	        "List-Help: <mailto:usrp-users-request@lists.ettus.com?subject=help>\n"
+	        "List-Subscribe: <http://lists.ettus.com/mailman/listinfo/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=subscribe>\n");
+	assert_non_null(strstr(buf_cstr(&dly), "\r\nFrom: Joe via USRP-users "
+	                                       "<usrp-users@lists.ettus.com>\r\n"
+	                                       "Reply-To: Joe <joe@example.com>\r\n"
+	                                       "Errors-To: usrp-users-bounces@lists.ettus.com\r\n"
+	                                       "Sender: \"USRP-users\" "
+	                                       "<usrp-users-bounces@lists.ettus.com>\r\n"));
+	assert_null(strstr(buf_cstr(&dly), "Joe <joe@example.com>\r\nTo:"));
+	buf_free(&arch);
+	buf_free(&dly);
+	hdr_edits_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +520,7 @@ int main(void)
 	        cmocka_unit_test(test_dmarc_munge),
 	        cmocka_unit_test(test_delivery_headers),
 	        cmocka_unit_test(test_unsafe_settings),
+	        cmocka_unit_test(test_render_archive_vs_delivery),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
