@@ -97,4 +97,29 @@ int cook_delivery_headers(const struct cook_settings *s, const struct hdr_list *
 int dmarc_munged_from(const struct cook_settings *s, const char *from_name, const char *from_addr,
                       struct buf *out);
 
+/**
+ * @brief WrapMessage for from_is_list = 2: the delivered message becomes a message/rfc822
+ * wrapper around the post. The wrapper keeps To, In-Reply-To, References,
+ * X-Mailman-Approved-At, Date (and Subject when CookHeaders left it alone) and gets
+ * MIME-Version, a new Message-ID, CookHeaders' deferred headers, Content-Type: message/rfc822
+ * and Content-Disposition: inline. All edits are delivery_only; the archived copy is
+ * hdr_edits_render(h, cooked, false, ...) + the original body, as in Mailman.
+ * Afterwards decorate_body() can run with dmarc_wrapped_view() as the header view.
+ * @param[in] s the settings (for the Message-ID).
+ * @param[in] h the post's header fields.
+ * @param[in] cooked the edits from cook_headers() with from_is_list = 2.
+ * @param[in] body the post's raw body.
+ * @param[in] len its length.
+ * @param[out] newbody the wrapper's body: the post's header block after Cleanse, a blank line,
+ * the post's body (appended; line endings follow the body's).
+ * @param[out] e the wrapper's header edits (appended).
+ * @return LM_OK; LM_ETOOBIG; LM_ENOMEM.
+ */
+int dmarc_wrap(const struct cook_settings *s, const struct hdr_list *h,
+               const struct hdr_edits *cooked, const char *body, size_t len, struct buf *newbody,
+               struct hdr_edits *e);
+
+/** @brief The top-level header fields of a dmarc_wrap() result, for decorate_body(). */
+const struct hdr_list *dmarc_wrapped_view(void);
+
 #endif

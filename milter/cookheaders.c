@@ -373,10 +373,9 @@ static int cc(const struct hdr_list *h, const struct poster *p, struct hdr_edits
 		struct buf val;
 		buf_init(&val, COOK_CAP);
 		rc = alist_join(&a, &val);
+		/* WrapMessage applies a Cc only when it has a value */
 		if (rc == LM_OK && val.len)
 			rc = put(e, h, "Cc", buf_cstr(&val), true, true);
-		else if (rc == LM_OK)
-			rc = hdr_edits_replace(e, h, "Cc", NULL, true);
 		buf_free(&val);
 	}
 	alist_free(&a);
@@ -440,9 +439,10 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 	rc = rc ? rc : subject_edit(s, h, dly, qid, e);
 	rc = rc ? rc : buf_printf(&addr, "%s@%s", s->list_name, s->host_name);
 	rc = rc ? rc : put(e, h, "X-BeenThere", buf_cstr(&addr), false, dly);
-	if (rc == LM_OK && hdr_list_count(h, "X-Mailman-Version") == 0)
+	/* in wrap mode change_header() defers even these, so the wrapper always gets them */
+	if (rc == LM_OK && (dly || hdr_list_count(h, "X-Mailman-Version") == 0))
 		rc = put(e, h, "X-Mailman-Version", MM_VERSION, false, dly);
-	if (rc == LM_OK && hdr_list_count(h, "Precedence") == 0)
+	if (rc == LM_OK && (dly || hdr_list_count(h, "Precedence") == 0))
 		rc = put(e, h, "Precedence", "list", false, dly);
 	if (rc == LM_OK && s->include_rfc2369_headers)
 		rc = list_headers(s, h, dly, e);

@@ -505,6 +505,90 @@ static void test_render_archive_vs_delivery(void **state)
 	hdr_edits_free(&e);
 }
 
+/* from_is_list = 2: WrapMessage. The post goes inside, the list's headers outside. */
+static void test_dmarc_wrap(void **state)
+{
+	static const struct hdr_field f[] = {
+	        {"From", "Joe <joe@example.com>"},
+	        {"To", "usrp-users@lists.ettus.com"},
+	        {"Subject", "hello"},
+	        {"Date", "Mon, 29 Apr 2019 00:00:00 +0000"},
+	        {"Message-ID", "<x@example.com>"},
+	        {"Approved", "pw"},
+	        {"MIME-Version", "1.0"},
+	        {"Content-Type", "text/plain"},
+	        {"DKIM-Signature", "v=1; d=example.com"},
+	};
+	struct hdr_list h = {f, sizeof(f) / sizeof(f[0])};
+	struct cook_settings s;
+	struct hdr_edits cooked, w;
+	struct buf body, outer, arch;
+	const char *p;
+
+	(void)state;
+	cook_settings_defaults(&s, "usrp-users", "lists.ettus.com", "USRP-users");
+	s.subject_prefix = "[USRP-users] ";
+	s.listinfo_url = "http://lists.ettus.com/mailman/listinfo/usrp-users";
+	s.options_url = "http://lists.ettus.com/mailman/options/usrp-users";
+	s.archive = false;
+	s.from_is_list = 2;
+	hdr_edits_init(&cooked);
+	hdr_edits_init(&w);
+	buf_init(&body, 0);
+	buf_init(&outer, 0);
+	buf_init(&arch, 0);
+	assert_int_equal(cook_headers(&s, &h, "joe@example.com", NULL, "Q", &cooked), LM_OK);
+	/* the archived copy: only Cleanse (no prefix, no List-*: all deferred in wrap mode) */
+	assert_int_equal(hdr_edits_render(&h, &cooked, false, false, &arch), LM_OK);
+	assert_null(strstr(buf_cstr(&arch), "Approved"));
+	assert_null(strstr(buf_cstr(&arch), "List-Id"));
+	assert_non_null(strstr(buf_cstr(&arch), "Subject: hello\n"));
+	assert_int_equal(dmarc_wrap(&s, &h, &cooked, "hi\n", 3, &body, &w), LM_OK);
+	assert_string_equal(buf_cstr(&body), "From: Joe <joe@example.com>\n"
+	                                     "To: usrp-users@lists.ettus.com\n"
+	                                     "Subject: hello\n"
+	                                     "Date: Mon, 29 Apr 2019 00:00:00 +0000\n"
+	                                     "Message-ID: <x@example.com>\n"
+	                                     "MIME-Version: 1.0\n"
+	                                     "Content-Type: text/plain\n"
+	                                     "DKIM-Signature: v=1; d=example.com\n"
+	                                     "\n"
+	                                     "hi\n");
+	assert_int_equal(hdr_edits_render(&h, &w, true, false, &outer), LM_OK);
+	p = buf_cstr(&outer);
+	assert_true(strncmp(p,
+	                    "To: usrp-users@lists.ettus.com\n"
+	                    "Date: Mon, 29 Apr 2019 00:00:00 +0000\n"
+	                    "MIME-Version: 1.0\n"
+	                    "Message-ID: <mailman.",
+	                    90) == 0);
+	p = strstr(p, ".usrp-users@lists.ettus.com>\n");
+	assert_non_null(p);
+	assert_string_equal(
+	        p + strlen(".usrp-users@lists.ettus.com>\n"),
+	        "Subject: [USRP-users] hello\n"
+	        "X-BeenThere: usrp-users@lists.ettus.com\n"
+	        "X-Mailman-Version: 2.1.39\n"
+	        "Precedence: list\n"
+	        "List-Id: <usrp-users.lists.ettus.com>\n"
+	        "List-Unsubscribe: <http://lists.ettus.com/mailman/options/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=unsubscribe>\n"
+	        "List-Post: <mailto:usrp-users@lists.ettus.com>\n"
+	        "List-Help: <mailto:usrp-users-request@lists.ettus.com?subject=help>\n"
+	        "List-Subscribe: <http://lists.ettus.com/mailman/listinfo/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=subscribe>\n"
+	        "From: Joe via USRP-users <usrp-users@lists.ettus.com>\n"
+	        "Reply-To: Joe <joe@example.com>\n"
+	        "Content-Type: message/rfc822\n"
+	        "Content-Disposition: inline\n");
+	assert_int_equal(dmarc_wrapped_view()->n, 3);
+	buf_free(&body);
+	buf_free(&outer);
+	buf_free(&arch);
+	hdr_edits_free(&cooked);
+	hdr_edits_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +605,7 @@ int main(void)
 	        cmocka_unit_test(test_delivery_headers),
 	        cmocka_unit_test(test_unsafe_settings),
 	        cmocka_unit_test(test_render_archive_vs_delivery),
+	        cmocka_unit_test(test_dmarc_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
