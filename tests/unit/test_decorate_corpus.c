@@ -300,6 +300,7 @@ static bool footer_wrapped(const struct msg *m, unsigned i, const char *bd, cons
 	if ((ihend = strstr(inner, "\n\n")) == NULL || ihend > ftr)
 		return false;
 	ih = strndup(inner, (size_t)(ihend - inner + 1));
+	assert_non_null(ih);
 	for (size_t k = 0; k < m->nf; k++)
 		if (strncasecmp(m->f[k].name, "content-", 8) != 0)
 			f[nf++] = m->f[k];
@@ -307,6 +308,8 @@ static bool footer_wrapped(const struct msg *m, unsigned i, const char *bd, cons
 		char *colon = strchr(p, ':'), *e = p;
 		while ((e = strchr(e, '\n')) != NULL && (e[1] == ' ' || e[1] == '\t'))
 			e++;
+		if (colon == NULL || e == NULL)
+			break;
 		*colon = '\0';
 		*e = '\0';
 		f[nf].name = p;
@@ -416,6 +419,97 @@ static void test_usrp_corpus(void **state)
 	free(path);
 }
 
+/* Split a raw message into header fields (in place) and body. Returns the field count. */
+static size_t split_raw(char *raw, size_t len, struct hdr_field *f, const char **body, size_t *blen)
+{
+	char *p = raw, *end = raw + len;
+	size_t nf = 0;
+
+	if (strncmp(p, "From ", 5) == 0 && strchr(p, '\n'))
+		p = strchr(p, '\n') + 1;
+	while (p < end && *p != '\n' && !(*p == '\r' && p[1] == '\n') && nf < MAXF) {
+		char *e = p, *colon;
+		while ((e = memchr(e, '\n', (size_t)(end - e))) != NULL && e + 1 < end &&
+		       (e[1] == ' ' || e[1] == '\t'))
+			e++;
+		if (e == NULL)
+			e = end;
+		*e = '\0';
+		colon = strchr(p, ':');
+		if (colon && colon > p) {
+			*colon = '\0';
+			f[nf].name = p;
+			f[nf].value = colon + 1;
+			nf++;
+		}
+		p = e + 1;
+	}
+	p += p < end && *p == '\r';
+	p += p < end && *p == '\n';
+	*body = p < end ? p : end;
+	*blen = p < end ? (size_t)(end - p) : 0;
+	return nf;
+}
+
+/* Hostile and malformed MIME (the shared corpus): every transform answers, and every value it
+ * would hand to the MTA is a safe header value. */
+static void test_mime_corpus_sweep(void **state)
+{
+	char *dir = testutil_corpus("mime");
+	struct cook_settings cs;
+	struct decorate_settings ds;
+	unsigned files = 0, decorated = 0;
+	GDir *d;
+	const char *name;
+
+	(void)state;
+	if (dir == NULL)
+		skip();
+	usrp_cook(&cs);
+	cs.reply_goes_to_list = 1;
+	cs.description = "Liste f\xc3\xbcr Tests, \"quoted\"";
+	usrp_deco(&ds, NULL);
+	ds.msg_header = "%(real_name)s -- %(description)s\n";
+	d = g_dir_open(dir, 0, NULL);
+	assert_non_null(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		static struct hdr_field f[MAXF];
+		char *path = testutil_path(dir, name), *raw;
+		const char *body;
+		size_t len, blen, nf;
+		struct hdr_list h;
+		struct hdr_edits e;
+		struct buf out;
+		int rc;
+		if (!g_str_has_suffix(name, ".eml") || (raw = testutil_read(path, &len)) == NULL) {
+			free(path);
+			continue;
+		}
+		nf = split_raw(raw, len, f, &body, &blen);
+		h = (struct hdr_list){f, nf};
+		hdr_edits_init(&e);
+		buf_init(&out, 256 * 1024 * 1024);
+		assert_int_equal(cook_headers(&cs, &h, "x@example.com", NULL, name, &e), LM_OK);
+		assert_int_equal(cook_delivery_headers(&cs, &h, "l-bounces@example.com", &e),
+		                 LM_OK);
+		rc = decorate_body(&ds, &h, body, blen, name, &out, &e);
+		assert_int_equal(rc, LM_OK);
+		for (size_t i = 0; i < e.n; i++)
+			assert_true(e.v[i].value == NULL || hdr_value_safe(e.v[i].value));
+		assert_true(out.len > blen);
+		decorated++;
+		files++;
+		hdr_edits_free(&e);
+		buf_free(&out);
+		free(raw);
+		free(path);
+	}
+	g_dir_close(d);
+	print_message("mime corpus: %u messages cooked and decorated\n", decorated);
+	assert_true(files > 100);
+	free(dir);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -434,6 +528,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_usrp_corpus),
+	        cmocka_unit_test(test_mime_corpus_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
