@@ -40,7 +40,7 @@ static char *run(const struct decorate_settings *s, const struct hdr_field *f, s
 	int rc;
 
 	hdr_edits_init(&e);
-	buf_init(&out, 0);
+	buf_init(&out, 64 * 1024 * 1024);
 	buf_init(&ed, 0);
 	rc = decorate_body(s, &h, body, strlen(body), "TESTQID", &out, &e);
 	if (rcp)
@@ -320,6 +320,63 @@ static void test_templates(void **state)
 	}
 }
 
+static void test_hostile(void **state)
+{
+	static const struct hdr_field evil_ct[] = {
+	        {"Content-Type", "text/plain; charset*=''%0D%0ABcc%3A%20x"},
+	        {"Content-Transfer-Encoding", "base64"},
+	};
+	static const struct hdr_field no_close[] = {
+	        {"Content-Type", "multipart/mixed; boundary=zz"},
+	};
+	static const struct hdr_field bad_b64[] = {
+	        {"Content-Type", "text/plain; charset=utf-8"},
+	        {"Content-Transfer-Encoding", "base64"},
+	};
+	struct decorate_settings s;
+	char *edits, *body;
+	struct buf big;
+
+	(void)state;
+	xtest(&s, "", "footer");
+	/* a charset parameter that decodes to a line break never reaches a header */
+	body = run(&s, evil_ct, 2, "aGk=\n", &edits, NULL);
+	assert_null(strstr(edits, "Bcc"));
+	assert_non_null(strstr(edits, "multipart/mixed"));
+	free(body);
+	free(edits);
+	/* a multipart/mixed without its close delimiter gets the footer and one */
+	body = run(&s, no_close, 1, "--zz\nContent-Type: text/plain\n\nx", &edits, NULL);
+	assert_string_equal(body, "--zz\nContent-Type: text/plain\n\nx\n--zz\n"
+	                          "Content-Type: text/plain; charset=\"us-ascii\"\n"
+	                          "MIME-Version: 1.0\nContent-Transfer-Encoding: 7bit\n"
+	                          "Content-Disposition: inline\n\nfooter\n\n--zz--\n");
+	free(body);
+	free(edits);
+	/* broken base64 decodes leniently; invalid UTF-8 inside makes it a wrap */
+	body = run(&s, bad_b64, 2, "!!/w==\n", &edits, NULL);
+	assert_non_null(strstr(edits, "multipart/mixed"));
+	free(body);
+	free(edits);
+	/* a big body and a big footer */
+	buf_init(&big, 4 * 1024 * 1024);
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(buf_puts(&big, "0123456789 abcdefghijklmnopqrstuvwxyz\n"), LM_OK);
+	s.msg_footer = buf_cstr(&big);
+	body = run(&s, plain_from, 1, buf_cstr(&big), &edits, NULL);
+	assert_int_equal(strlen(body), 2 * big.len);
+	free(body);
+	free(edits);
+	buf_free(&big);
+	/* template values are not re-interpolated */
+	s.real_name = "%(host_name)s";
+	s.msg_footer = "%(real_name)s";
+	body = run(&s, plain_from, 1, "x\n", &edits, NULL);
+	assert_string_equal(body, "x\n%(host_name)s\n");
+	free(body);
+	free(edits);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -345,6 +402,7 @@ int main(void)
 	        cmocka_unit_test(test_8bit_in_ascii_wraps),
 	        cmocka_unit_test(test_crlf_body),
 	        cmocka_unit_test(test_templates),
+	        cmocka_unit_test(test_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
