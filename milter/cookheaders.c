@@ -87,12 +87,8 @@ static int desc_addr(const struct cook_settings *s, const char *addr, struct buf
 	if (*d == '\0')
 		return buf_puts(out, addr);
 	buf_init(&dn, COOK_CAP);
-	if (pyhdr_is_ascii(d, strlen(d))) {
-		struct pyhdr_chunk c = {d, strlen(d), NULL};
-		rc = pyhdr_encode(&c, 1, NULL, 998, ' ', &dn);
-	} else {
-		rc = pyhdr_encode_text(d, cs, &dn);
-	}
+	/* uheader(mlist, description, 'List-Id', maxlinelen=998) */
+	rc = pyhdr_encode_text(d, cs, "List-Id", 998, &dn);
 	if (rc == LM_OK && dn.len == 0)
 		rc = buf_puts(out, addr);
 	else if (rc == LM_OK)
@@ -300,9 +296,10 @@ static int list_addr_pair(const struct cook_settings *s, struct alist *a)
 	buf_init(&dn, COOK_CAP);
 	rc = buf_printf(&addr, "%s@%s", s->list_name, s->host_name);
 	if (rc == LM_OK && s->description && *s->description)
-		rc = pyhdr_encode_text(
-		        s->description,
-		        strcasecmp(s->charset, "us-ascii") ? s->charset : "iso-8859-1", &dn);
+		rc = pyhdr_encode_text(s->description,
+		                       strcasecmp(s->charset, "us-ascii") ? s->charset
+		                                                          : "iso-8859-1",
+		                       "Reply-To", 76, &dn);
 	rc = rc ? rc : alist_add(a, buf_cstr(&dn), buf_cstr(&addr));
 	buf_free(&addr);
 	buf_free(&dn);

@@ -568,7 +568,8 @@ int pyhdr_convert(const char *in, size_t len, const char *from, const char *to, 
 	return rc;
 }
 
-int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out)
+int pyhdr_encode_text(const char *utf8, const char *charset, const char *name, size_t maxlinelen,
+                      struct buf *out)
 {
 	struct pyhdr_chunk c = {utf8, strlen(utf8), "us-ascii"};
 	struct buf conv;
@@ -576,7 +577,7 @@ int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out)
 	int rc;
 
 	if (pyhdr_is_ascii(utf8, c.len))
-		return pyhdr_encode(&c, 1, NULL, 76, ' ', out);
+		return pyhdr_encode(&c, 1, name, maxlinelen, ' ', out);
 	buf_init(&conv, PY_HDR_CAP);
 	if (charset && cs_norm(charset, cs) == LM_OK && strcmp(cs, "us-ascii") != 0 &&
 	    pyhdr_convert(utf8, c.len, "utf-8", cs, false, &conv) == LM_OK) {
@@ -586,7 +587,7 @@ int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out)
 	} else {
 		c.charset = "utf-8";
 	}
-	rc = pyhdr_encode(&c, 1, NULL, 76, ' ', out);
+	rc = pyhdr_encode(&c, 1, name, maxlinelen, ' ', out);
 	buf_free(&conv);
 	return rc;
 }
