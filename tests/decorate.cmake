@@ -3,3 +3,4 @@
 lm_unit_test(test_cookheaders SOURCES unit/test_cookheaders.c LIBS lmmilter)
 lm_unit_test(test_decorate SOURCES unit/test_decorate.c LIBS lmmilter)
 lm_unit_test(test_decorate_corpus SOURCES unit/test_decorate_corpus.c LIBS lmmilter)
+lm_unit_test(test_pyhdr SOURCES unit/test_pyhdr.c LIBS lmmilter)
