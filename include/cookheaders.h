@@ -2,6 +2,19 @@
  * cookheaders.h: Mailman 2.1's CookHeaders, Cleanse and delivery-time headers as pure
  * transforms: a message's header fields in, an ordered list of smfi_* header edits out.
  */
+/*
+ * How the milter uses it, at end of message (all inputs are the post as received):
+ *   1. cook_settings_from_list(); set post_id (the number a "%d" prefix shows).
+ *   2. from_is_list 0/1: cook_headers() then cook_delivery_headers() into one edit list.
+ *      Archived copy = hdr_edits_render(h, e, false, ...) + the original body (no footer).
+ *      Delivered copy = every edit applied with smfi_addheader/smfi_chgheader, then
+ *      decorate_body() for the new body (smfi_replacebody) and its Content-* edits.
+ *   3. from_is_list 2: cook_headers() into "cooked" (archive as above: only Cleanse applies),
+ *      then dmarc_wrap() + cook_delivery_headers(); apply ONLY those edits (not "cooked"),
+ *      then decorate_body() on the wrapped body with dmarc_wrapped_view().
+ * Every edit list is computed against the original header view, so apply them in order
+ * and do not interleave them with other edits of the same header names.
+ */
 #ifndef LISTMILTER_COOKHEADERS_H
 #define LISTMILTER_COOKHEADERS_H
 
