@@ -9,7 +9,10 @@
 #include <gmime/gmime.h>
 
 #include "buf.h"
+#include "cookheaders.h"
+#include "dbenv.h"
 #include "decorate.h"
+#include "lists.h"
 #include "lmerr.h"
 #include "testutil.h"
 
@@ -377,6 +380,67 @@ static void test_hostile(void **state)
 	free(edits);
 }
 
+/* A real list (LMDB, Mailman's defaults) through both settings fillers and both transforms. */
+static void test_from_real_list(void **state)
+{
+	static const struct hdr_field f[] = {{"From", "Ann <ann@example.net>"},
+	                                     {"Subject", "Re: [Demo] plans"}};
+	const char *kv[] = {"description=Demo people", "reply_goes_to_list=1", "from_is_list=1"};
+	char *dir = testutil_tmpdir("decorate"), *db = testutil_path(dir, "db");
+	struct hdr_list h = {f, 2};
+	struct dbenv *env = NULL;
+	struct list *l = NULL;
+	struct cook_settings cs;
+	struct decorate_settings ds;
+	struct hdr_edits e;
+	struct buf store, out, hdrs;
+
+	(void)state;
+	buf_init(&store, 0);
+	buf_init(&out, 0);
+	buf_init(&hdrs, 0);
+	hdr_edits_init(&e);
+	assert_int_equal(dbenv_open(db, 1 << 26, 0, &env), LM_OK);
+	assert_int_equal(lists_create(env, "demo@lists.example.org", kv, 3, NULL), LM_OK);
+	assert_int_equal(lists_get(env, "demo", &l), LM_OK);
+	assert_int_equal(cook_settings_from_list(l, &cs, &store), LM_OK);
+	assert_string_equal(cs.options_url, "http://lists.example.org/mailman/options/demo");
+	assert_int_equal(cook_headers(&cs, &h, "ann@example.net", NULL, "Q", &e), LM_OK);
+	assert_int_equal(decorate_settings_from_list(l, &ds), LM_OK);
+	assert_int_equal(decorate_body(&ds, &h, "Hi.\n", 4, "Q", &out, &e), LM_OK);
+	assert_string_equal(buf_cstr(&out), "Hi.\n-- \nDemo mailing list\nDemo@lists.example.org\n"
+	                                    "http://lists.example.org/mailman/listinfo/demo\n");
+	assert_int_equal(hdr_edits_render(&h, &e, true, false, &hdrs), LM_OK);
+	assert_string_equal(buf_cstr(&hdrs),
+	                    "Subject: Re: [Demo] plans\n"
+	                    "X-BeenThere: demo@lists.example.org\n"
+	                    "X-Mailman-Version: 2.1.39\n"
+	                    "Precedence: list\n"
+	                    "List-Id: Demo people <demo.lists.example.org>\n"
+	                    "List-Unsubscribe: <http://lists.example.org/mailman/options/demo>,\n"
+	                    " <mailto:demo-request@lists.example.org?subject=unsubscribe>\n"
+	                    "List-Archive: <http://lists.example.org/pipermail/demo/>\n"
+	                    "List-Post: <mailto:demo@lists.example.org>\n"
+	                    "List-Help: <mailto:demo-request@lists.example.org?subject=help>\n"
+	                    "List-Subscribe: <http://lists.example.org/mailman/listinfo/demo>,\n"
+	                    " <mailto:demo-request@lists.example.org?subject=subscribe>\n"
+	                    "From: Ann via Demo <demo@lists.example.org>\n"
+	                    "Reply-To: Demo people <demo@lists.example.org>\n"
+	                    "Cc: Ann <ann@example.net>\n"
+	                    "MIME-Version: 1.0\n"
+	                    "Content-Type: text/plain; charset=\"us-ascii\"\n"
+	                    "Content-Transfer-Encoding: 7bit\n");
+	list_free(l);
+	dbenv_close(env);
+	testutil_rmtree(dir);
+	free(dir);
+	free(db);
+	buf_free(&store);
+	buf_free(&out);
+	buf_free(&hdrs);
+	hdr_edits_free(&e);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -403,6 +467,7 @@ int main(void)
 	        cmocka_unit_test(test_crlf_body),
 	        cmocka_unit_test(test_templates),
 	        cmocka_unit_test(test_hostile),
+	        cmocka_unit_test(test_from_real_list),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
