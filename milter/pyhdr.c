@@ -433,8 +433,6 @@ static int split_ascii(const char *s, size_t n, size_t firstlen, size_t restlen,
 static int split_chunk(struct pieces *out, const char *s, size_t n, const char *cs,
                        size_t maxlinelen, size_t restlen, size_t wslen)
 {
-	size_t i = 0, fit = 0;
-
 	if (ehl(s, n, cs) <= maxlinelen || strcmp(cs, "8bit") == 0)
 		return pieces_add(out, s, n, cs);
 	if (strcmp(cs, "us-ascii") == 0) {
@@ -445,20 +443,28 @@ static int split_chunk(struct pieces *out, const char *s, size_t n, const char *
 		lines_free(&l);
 		return rc;
 	}
-	/* _binsplit: the longest prefix, in whole characters, whose encoding fits. */
-	while (i < n) {
-		size_t cl = char_len(cs, s, n, i);
-		if (ehl(s, i + cl, cs) > maxlinelen)
-			break;
-		i += cl;
-		fit = i;
+	/* _binsplit: the longest prefix, in whole characters, whose encoding fits; the rest is
+	 * split again at the full line length (a loop here, not Python's recursion). */
+	while (n > 0) {
+		size_t i = 0, fit = 0;
+		if (ehl(s, n, cs) <= maxlinelen)
+			return pieces_add(out, s, n, cs);
+		while (i < n) {
+			size_t cl = char_len(cs, s, n, i);
+			if (ehl(s, i + cl, cs) > maxlinelen)
+				break;
+			i += cl;
+			fit = i;
+		}
+		if (fit == 0 && maxlinelen == restlen)
+			fit = char_len(cs, s, n, 0); /* not even one character fits a fresh line */
+		if (pieces_add(out, s, fit, cs))
+			return LM_ENOMEM;
+		s += fit;
+		n -= fit;
+		maxlinelen = restlen;
 	}
-	if (fit == 0 && maxlinelen == restlen)
-		fit = char_len(cs, s, n,
-		               0); /* nothing fits even a fresh line: take one character */
-	if (pieces_add(out, s, fit, cs))
-		return LM_ENOMEM;
-	return split_chunk(out, s + fit, n - fit, cs, restlen, restlen, wslen);
+	return LM_OK;
 }
 
 /* _max_append() */

@@ -589,6 +589,38 @@ static void test_dmarc_wrap(void **state)
 	hdr_edits_free(&w);
 }
 
+static void test_subject_long_prefix(void **state)
+{
+	struct cook_settings s;
+	struct buf pfx, subj, out;
+
+	(void)state;
+	xtest(&s);
+	buf_init(&pfx, 128 * 1024);
+	buf_init(&subj, 256 * 1024);
+	buf_init(&out, 512 * 1024);
+	/* a 60 KB prefix (the longest a setting may be) and a subject repeating it */
+	assert_int_equal(buf_putc(&pfx, '['), LM_OK);
+	for (int i = 0; i < 60000; i++)
+		assert_int_equal(buf_putc(&pfx, 'a' + i % 26), LM_OK);
+	assert_int_equal(buf_puts(&pfx, "] "), LM_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(buf_puts(&subj, buf_cstr(&pfx)), LM_OK);
+	assert_int_equal(buf_puts(&subj, "topic"), LM_OK);
+	s.subject_prefix = buf_cstr(&pfx);
+	assert_int_equal(cook_subject(&s, buf_cstr(&subj), &out), LM_OK);
+	/* every copy removed; the unsplittable prefix stays whole and "topic" folds below it */
+	assert_int_equal(out.len, pfx.len + strlen("\n topic") - 1);
+	assert_string_equal(buf_cstr(&out) + out.len - 8, "]\n topic");
+	/* many numbered fields: left alone rather than backtracking without bound */
+	s.subject_prefix = "[%d%d%d%d%d%d%d%d%d%d] ";
+	buf_reset(&out);
+	assert_int_equal(cook_subject(&s, "hi", &out), LM_ENOENT);
+	buf_free(&pfx);
+	buf_free(&subj);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +629,7 @@ int main(void)
 	        cmocka_unit_test(test_subject_numbered),
 	        cmocka_unit_test(test_subject_folding_real),
 	        cmocka_unit_test(test_subject_hostile),
+	        cmocka_unit_test(test_subject_long_prefix),
 	        cmocka_unit_test(test_list_headers),
 	        cmocka_unit_test(test_existing_headers),
 	        cmocka_unit_test(test_reply_to),
