@@ -447,7 +447,9 @@ static int split_chunk(struct pieces *out, const char *s, size_t n, const char *
 	 * split again at the full line length (a loop here, not Python's recursion). */
 	while (n > 0) {
 		size_t i = 0, fit = 0;
-		if (ehl(s, n, cs) <= maxlinelen)
+		/* an encoding is never shorter than its input: skip the O(n) length of long rests
+		 */
+		if (n <= maxlinelen && ehl(s, n, cs) <= maxlinelen)
 			return pieces_add(out, s, n, cs);
 		while (i < n) {
 			size_t cl = char_len(cs, s, n, i);

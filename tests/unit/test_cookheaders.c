@@ -597,7 +597,7 @@ static void test_subject_long_prefix(void **state)
 	(void)state;
 	xtest(&s);
 	buf_init(&pfx, 128 * 1024);
-	buf_init(&subj, 256 * 1024);
+	buf_init(&subj, 512 * 1024);
 	buf_init(&out, 512 * 1024);
 	/* a 60 KB prefix (the longest a setting may be) and a subject repeating it */
 	assert_int_equal(buf_putc(&pfx, '['), LM_OK);
@@ -612,6 +612,18 @@ static void test_subject_long_prefix(void **state)
 	/* every copy removed; the unsplittable prefix stays whole and "topic" folds below it */
 	assert_int_equal(out.len, pfx.len + strlen("\n topic") - 1);
 	assert_string_equal(buf_cstr(&out) + out.len - 8, "]\n topic");
+	/* a 200 KB non-ASCII subject is split into encoded words in linear time (past the
+	 * 256 KB working cap cook_subject answers LM_ETOOBIG and the Subject is left alone) */
+	buf_reset(&subj);
+	assert_int_equal(buf_puts(&subj, "=?utf-8?b?"), LM_OK);
+	for (int i = 0; i < 25000; i++)
+		assert_int_equal(buf_puts(&subj, "w6nDqcOp"), LM_OK);
+	assert_int_equal(buf_puts(&subj, "?="), LM_OK);
+	s.subject_prefix = "[XTEST] ";
+	buf_free(&out);
+	buf_init(&out, 4 * 1024 * 1024);
+	assert_int_equal(cook_subject(&s, buf_cstr(&subj), &out), LM_OK);
+	assert_true(strncmp(buf_cstr(&out), "[XTEST] =?utf-8?b?", 18) == 0);
 	/* many numbered fields: left alone rather than backtracking without bound */
 	s.subject_prefix = "[%d%d%d%d%d%d%d%d%d%d] ";
 	buf_reset(&out);
