@@ -82,7 +82,7 @@ int cook_subject(const struct cook_settings *s, const char *raw, struct buf *out
  * @param[in] envelope_sender the original sender (used when From has no single address).
  * @param[in] member_name the poster's registered name, or NULL.
  * @param[in] qid queue id for log lines.
- * @param[out] e edits appended.
+ * @param[out] e edits appended (nothing on failure).
  * @return LM_OK; LM_EINVAL (settings that would make a bad header: CR/LF, empty names);
  * LM_ETOOBIG; LM_ENOMEM.
  */

@@ -54,6 +54,9 @@ void hdr_edits_init(struct hdr_edits *e);
 /** @brief Free every edit and the array; the list is empty and reusable afterwards. */
 void hdr_edits_free(struct hdr_edits *e);
 
+/** @brief Drop the edits after the first n (to undo a failed step). */
+void hdr_edits_truncate(struct hdr_edits *e, size_t n);
+
 /**
  * @brief Append one edit (name and value are copied).
  * @return LM_OK; LM_EINVAL (a name that is not a header name, or a value with a CR/LF that is

@@ -424,6 +424,7 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 {
 	bool dly = s->from_is_list == 2; /* wrap mode defers every change to the outer message */
 	struct poster p = {{NULL, NULL}, false};
+	size_t mark = e->n;
 	struct buf addr;
 	int rc;
 
@@ -450,6 +451,10 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 	free(p.from.name);
 	free(p.from.addr);
 	buf_free(&addr);
+	if (rc) {
+		hdr_edits_truncate(e, mark); /* all or nothing */
+		log_err(qid, "list headers not computed: %s", lm_strerror(rc));
+	}
 	return rc;
 }
 

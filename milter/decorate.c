@@ -610,11 +610,7 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
 static void rollback(struct buf *out, size_t mark, struct hdr_edits *e, size_t emark)
 {
 	buf_truncate(out, out->len - mark);
-	while (e->n > emark) {
-		e->n--;
-		free(e->v[e->n].name);
-		free(e->v[e->n].value);
-	}
+	hdr_edits_truncate(e, emark);
 }
 
 static bool body_crlf(const char *body, size_t len)

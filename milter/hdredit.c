@@ -26,6 +26,15 @@ void hdr_edits_free(struct hdr_edits *e)
 	hdr_edits_init(e);
 }
 
+void hdr_edits_truncate(struct hdr_edits *e, size_t n)
+{
+	while (e->n > n) {
+		e->n--;
+		free(e->v[e->n].name);
+		free(e->v[e->n].value);
+	}
+}
+
 static bool name_ok(const char *name)
 {
 	if (name == NULL || *name == '\0')
