@@ -102,16 +102,17 @@ static const char *output_charset(const char *cs)
 /* base64.encodestring(): 76 columns, every line ends in LF. */
 static int b64_body(const char *s, size_t n, struct buf *out)
 {
-	int rc = LM_OK;
+	gchar *enc = n ? g_base64_encode((const guchar *)s, n) : NULL;
+	size_t el = enc ? strlen(enc) : 0;
+	int rc = buf_reserve(out, el + el / 76 + 2);
 
-	for (size_t i = 0; i < n && rc == LM_OK; i += 57) {
-		gchar *enc = g_base64_encode((const guchar *)s + i, n - i < 57 ? n - i : 57);
-		if (enc == NULL)
-			return LM_ENOMEM;
-		rc = buf_puts(out, enc);
+	if (n && enc == NULL)
+		return LM_ENOMEM;
+	for (size_t i = 0; i < el && rc == LM_OK; i += 76) {
+		rc = buf_append(out, enc + i, el - i < 76 ? el - i : 76);
 		rc = rc ? rc : buf_putc(out, '\n');
-		g_free(enc);
 	}
+	g_free(enc);
 	return rc ? rc : buf_append(out, "", 0);
 }
 
@@ -190,18 +191,34 @@ static int put_eol(const char *s, size_t n, bool crlf, struct buf *out)
 
 	if (!crlf)
 		return buf_append(out, s, n);
-	for (size_t i = 0; i < n && rc == LM_OK; i++)
-		rc = s[i] == '\n' ? buf_puts(out, "\r\n") : buf_putc(out, s[i]);
+	while (n > 0 && rc == LM_OK) {
+		const char *nl = memchr(s, '\n', n);
+		size_t l = nl ? (size_t)(nl - s) : n;
+		rc = buf_append(out, s, l);
+		if (rc == LM_OK && nl)
+			rc = buf_append(out, "\r\n", 2);
+		l += nl ? 1 : 0;
+		s += l;
+		n -= l;
+	}
 	return rc;
 }
 
+/* CRLF -> LF, in runs between line ends. */
 static int lf_only(const char *s, size_t n, struct buf *out)
 {
-	int rc = LM_OK;
+	int rc = buf_reserve(out, n);
 
-	for (size_t i = 0; i < n && rc == LM_OK; i++)
-		if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
-			rc = buf_putc(out, s[i]);
+	while (n > 0 && rc == LM_OK) {
+		const char *nl = memchr(s, '\n', n);
+		size_t l = nl ? (size_t)(nl - s) + 1 : n;
+		bool cr = nl && l >= 2 && s[l - 2] == '\r';
+		rc = buf_append(out, s, cr ? l - 2 : l);
+		if (rc == LM_OK && cr)
+			rc = buf_putc(out, '\n');
+		s += l;
+		n -= l;
+	}
 	return rc ? rc : buf_append(out, "", 0);
 }
 

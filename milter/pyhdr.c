@@ -563,6 +563,12 @@ int pyhdr_convert(const char *in, size_t len, const char *from, const char *to, 
 
 	if (len == 0)
 		return buf_append(out, "", 0);
+	/* fast paths for the common cases: no conversion, only a check */
+	if (!replace && strcasecmp(from, "utf-8") == 0 && strcasecmp(to, "utf-8") == 0)
+		return g_utf8_validate_len(in, len, NULL) ? buf_append(out, in, len) : LM_EINVAL;
+	if (!replace && (strcasecmp(to, "us-ascii") == 0 || strcasecmp(to, "ascii") == 0) &&
+	    (strcasecmp(from, "utf-8") == 0 || strcasecmp(from, "us-ascii") == 0))
+		return pyhdr_is_ascii(in, len) ? buf_append(out, in, len) : LM_EINVAL;
 	if (replace)
 		r = g_convert_with_fallback(in, (gssize)len, to, from, "?", NULL, &wr, &err);
 	else
