@@ -122,6 +122,7 @@ static void usrp_deco(struct decorate_settings *s, const char *boundary)
 
 struct counts {
 	unsigned msgs, subj, lists, from_tried, from_ok, cc_tried, cc_ok, foot_tried, foot_ok;
+	unsigned inline_ok, wrap_ok, mixed_ok;
 };
 
 static bool same(const char *what, unsigned i, const char *got, const char *want)
@@ -355,12 +356,14 @@ static void check_footer(const struct msg *m, unsigned i, struct counts *c)
 	c->foot_tried++;
 	if (ct == NULL || strncasecmp(ct, "text/plain", 10) == 0) {
 		ok = footer_plain(m, i);
+		c->inline_ok += ok;
 	} else if (strncasecmp(ct, "multipart/mixed", 15) == 0) {
 		boundary_of(ct, bd, sizeof(bd));
 		snprintf(delim, sizeof(delim), "\n--%s\n%s%s\n--%s--", bd, FOOTER_PART, FOOTER, bd);
 		ftr = strstr(m->body, delim);
 		if (ftr && python_boundary(bd) && footer_wrapped(m, i, bd, ftr + 1)) {
 			ok = true;
+			c->wrap_ok++;
 		} else if (ftr) {
 			/* a genuine multipart/mixed: the footer was appended as the last part */
 			size_t cut = strlen(delim) - strlen(bd) - 5;
@@ -369,6 +372,7 @@ static void check_footer(const struct msg *m, unsigned i, struct counts *c)
 			memcpy(body + (ftr - m->body) + 1, ftr + 1 + cut,
 			       m->blen - (size_t)(ftr - m->body) - 1 - cut);
 			ok = decorate_cmp(m, i, m->f, m->nf, body, m->blen - cut, NULL);
+			c->mixed_ok += ok;
 			free(body);
 		}
 	}
@@ -405,9 +409,10 @@ static void test_usrp_corpus(void **state)
 	}
 	print_message(
 	        "usrp-users: %u posts; Subject %u; List-*/X-BeenThere %u; From+Reply-To %u/%u; "
-	        "Cc %u/%u; footer %u/%u\n",
+	        "Cc %u/%u; footer %u/%u (inline %u, wrapped %u, added part %u)\n",
 	        c.msgs, c.subj, c.lists, c.from_ok, c.from_tried, c.cc_ok, c.cc_tried, c.foot_ok,
-	        c.foot_tried);
+	        c.foot_tried, c.inline_ok, c.wrap_ok, c.mixed_ok);
+	assert_true(c.wrap_ok > 200); /* Mailman wrapped most posts (multipart/alternative) */
 	assert_int_equal(c.msgs, 400);
 	assert_int_equal(c.subj, c.msgs);
 	assert_int_equal(c.lists, c.msgs);
