@@ -199,7 +199,8 @@ static bool alist_has(const struct alist *a, const char *addr)
 
 static int alist_add(struct alist *a, const char *name, const char *addr)
 {
-	if (alist_has(a, addr))
+	/* Mailman would write an empty entry (", x@y"); an empty address is dropped instead */
+	if (*addr == '\0' || alist_has(a, addr))
 		return LM_OK;
 	if (a->n == a->cap) {
 		size_t ncap = a->cap ? a->cap * 2 : 8;

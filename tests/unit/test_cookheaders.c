@@ -341,6 +341,17 @@ static void test_reply_to(void **state)
 	reply_case(0, false, 1, false, "aperson@dom.ain", NULL);
 	/* mode 0, original Reply-To without the poster: the poster goes to Cc */
 	reply_case(0, false, 1, true, "bperson@dom.ain", "aperson@dom.ain");
+	/* mode 2 without an address and nothing else: no Reply-To at all (never an empty one) */
+	{
+		struct hdr_field f[] = {{"From", "aperson@dom.ain"}};
+		struct cook_settings s;
+		struct hdr_edits e;
+		xtest(&s);
+		s.reply_goes_to_list = 2;
+		cook(&s, f, 1, &e);
+		assert_null(added(&e, "Reply-To", NULL));
+		hdr_edits_free(&e);
+	}
 }
 
 static void test_reply_to_strip_immediate(void **state)
