@@ -91,6 +91,16 @@ void pyhdr_addrs_free(struct pyhdr_addr *a, size_t n);
 int pyhdr_convert(const char *in, size_t len, const char *from, const char *to, bool replace,
                   struct buf *out);
 
+/** Room for a charset name from pyhdr_charset(). */
+#define PYHDR_CHARSET_MAX 41
+
+/**
+ * @brief email.Charset's name for a charset: lower-cased, with Python's aliases (latin-1 ->
+ * iso-8859-1, ascii -> us-ascii, ...); "" and NULL give "us-ascii".
+ * @return LM_OK; LM_EINVAL (too long, or characters no charset name has).
+ */
+int pyhdr_charset(const char *in, char out[PYHDR_CHARSET_MAX]);
+
 /** @brief Tell whether bytes are all 7-bit (no byte >= 0x80). */
 bool pyhdr_is_ascii(const char *s, size_t len);
 

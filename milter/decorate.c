@@ -61,6 +61,8 @@ static void parse_ct(const char *value, struct ctinfo *ci)
 	}
 	ct = g_mime_content_type_parse(NULL, value);
 	param(ct, "charset", ci->charset, true);
+	if (ci->charset[0] && pyhdr_charset(ci->charset, ci->charset) != LM_OK)
+		strcpy(ci->charset, "x-invalid"); /* never converts: the post gets wrapped */
 	param(ct, "format", ci->format, false);
 	param(ct, "delsp", ci->delsp, false);
 	param(ct, "boundary", ci->boundary, false);

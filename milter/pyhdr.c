@@ -63,6 +63,13 @@ static int pieces_add(struct pieces *p, const char *s, size_t len, const char *c
 	return LM_OK;
 }
 
+static int cs_norm(const char *in, char out[CS_MAX + 1]);
+
+int pyhdr_charset(const char *in, char out[PYHDR_CHARSET_MAX])
+{
+	return cs_norm(in, out);
+}
+
 bool pyhdr_is_ascii(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

@@ -234,6 +234,19 @@ static void test_plain_qp_latin1(void **state)
 	assert_non_null(strstr(edits, "charset=\"iso-8859-1\""));
 	free(edits);
 	free(body);
+	/* Python's alias: latin-1 is iso-8859-1, with its quoted-printable body encoding */
+	{
+		static const struct hdr_field l1[] = {
+		        {"Content-Type", "text/plain; charset=LATIN-1"}};
+		body = run(&s, l1, 1,
+		           "Gr\xfc\xdf"
+		           "e\n",
+		           &edits, NULL);
+		assert_string_equal(body, "Gr=FC=DFe\nfooter\n");
+		assert_non_null(strstr(edits, "charset=\"iso-8859-1\""));
+		free(edits);
+		free(body);
+	}
 }
 
 static void test_8bit_in_ascii_wraps(void **state)
