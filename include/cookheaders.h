@@ -10,8 +10,9 @@
  *      Delivered copy = every edit applied with smfi_addheader/smfi_chgheader, then
  *      decorate_body() for the new body (smfi_replacebody) and its Content-* edits.
  *   3. from_is_list 2: cook_headers() into "cooked" (archive as above: only Cleanse applies),
- *      then dmarc_wrap() + cook_delivery_headers(); apply ONLY those edits (not "cooked"),
- *      then decorate_body() on the wrapped body with dmarc_wrapped_view().
+ *      then dmarc_wrap(), then cook_delivery_headers() and decorate_body() (on the wrapped
+ *      body) both with dmarc_wrapped_view() as the header view; apply only these edits, not
+ *      "cooked" (the wrapper already carries them).
  * Every edit list is computed against the original header view, so apply them in order
  * and do not interleave them with other edits of the same header names.
  */
