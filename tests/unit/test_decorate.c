@@ -454,6 +454,67 @@ static void test_from_real_list(void **state)
 	hdr_edits_free(&e);
 }
 
+/* from_is_list = 2 end to end: wrap, delivery headers and footer on the wrapper's view. */
+static void test_wrap_flow(void **state)
+{
+	static const struct hdr_field f[] = {
+	        {"From", "Ann <ann@example.net>"},
+	        {"To", "demo@lists.example.org"},
+	        {"Subject", "plans"},
+	        {"Sender", "other@example.net"},
+	        {"Content-Type", "text/plain"},
+	};
+	struct hdr_list h = {f, 5};
+	struct cook_settings cs;
+	struct decorate_settings ds;
+	struct hdr_edits cooked, e;
+	struct buf wrapped, body, hdrs;
+
+	(void)state;
+	cook_settings_defaults(&cs, "demo", "lists.example.org", "Demo");
+	cs.include_rfc2369_headers = false;
+	cs.subject_prefix = "[Demo] ";
+	cs.from_is_list = 2;
+	xtest(&ds, "", "footer");
+	hdr_edits_init(&cooked);
+	hdr_edits_init(&e);
+	buf_init(&wrapped, 0);
+	buf_init(&body, 0);
+	buf_init(&hdrs, 0);
+	assert_int_equal(cook_headers(&cs, &h, "ann@example.net", NULL, "Q", &cooked), LM_OK);
+	assert_int_equal(dmarc_wrap(&cs, &h, &cooked, "hi\n", 3, &wrapped, &e), LM_OK);
+	assert_int_equal(cook_delivery_headers(&cs, dmarc_wrapped_view(),
+	                                       "demo-bounces@lists.example.org", &e),
+	                 LM_OK);
+	assert_int_equal(
+	        decorate_body(&ds, dmarc_wrapped_view(), wrapped.data, wrapped.len, "Q", &body, &e),
+	        LM_OK);
+	assert_int_equal(hdr_edits_render(&h, &e, true, false, &hdrs), LM_OK);
+	/* the post (with its own Sender) travels whole inside message/rfc822 */
+	assert_non_null(strstr(buf_cstr(&body), "--===============0000000000000000042==\n"
+	                                        "Content-Type: message/rfc822\n"
+	                                        "Content-Disposition: inline\n\n"
+	                                        "From: Ann <ann@example.net>\n"));
+	assert_non_null(strstr(buf_cstr(&body), "Sender: other@example.net\n"));
+	assert_non_null(
+	        strstr(buf_cstr(&body), "\nfooter\n\n--===============0000000000000000042==--"));
+	/* outside: the list's From, one Sender, one Content-Type, no Content-Disposition */
+	assert_non_null(strstr(buf_cstr(&hdrs), "From: Ann via Demo <demo@lists.example.org>\n"));
+	assert_non_null(strstr(buf_cstr(&hdrs), "Subject: [Demo] plans\n"));
+	assert_non_null(strstr(buf_cstr(&body), "\nSubject: plans\n")); /* inside: unprefixed */
+	assert_non_null(
+	        strstr(buf_cstr(&hdrs), "Sender: \"Demo\" <demo-bounces@lists.example.org>"));
+	assert_null(strstr(buf_cstr(&hdrs), "other@example.net"));
+	assert_non_null(strstr(buf_cstr(&hdrs), "Content-Type: multipart/mixed; boundary="));
+	assert_null(strstr(buf_cstr(&hdrs), "Content-Disposition"));
+	assert_null(strstr(buf_cstr(&hdrs), "message/rfc822"));
+	hdr_edits_free(&cooked);
+	hdr_edits_free(&e);
+	buf_free(&wrapped);
+	buf_free(&body);
+	buf_free(&hdrs);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -481,6 +542,7 @@ int main(void)
 	        cmocka_unit_test(test_templates),
 	        cmocka_unit_test(test_hostile),
 	        cmocka_unit_test(test_from_real_list),
+	        cmocka_unit_test(test_wrap_flow),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
