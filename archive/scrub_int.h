@@ -74,6 +74,7 @@ struct scrub_ctx {
 	bool seen_plain;
 	const char *msgcs; /* the charset of the flattened text */
 	size_t parts;
+	size_t header_bytes; /* header bytes of the message and all its parts */
 	uint64_t decoded;
 	size_t pieces; /* texts added to r->text (for the separator) */
 	bool multipart;
