@@ -16,10 +16,10 @@
 #define DBENV_RETRIES     8
 
 static const char *const db_names[DB_COUNT] = {
-        [DB_META] = "meta",         [DB_LISTS] = "lists",   [DB_MEMBERS] = "members",
-        [DB_ARTICLES] = "articles", [DB_MSGIDS] = "msgids", [DB_PERIODS] = "periods",
-        [DB_DIRTY] = "dirty",       [DB_HELD] = "held",     [DB_TOKENS] = "tokens",
-        [DB_STATS] = "stats",
+        [DB_META] = "meta",         [DB_LISTS] = "lists",       [DB_MEMBERS] = "members",
+        [DB_ARTICLES] = "articles", [DB_MSGIDS] = "msgids",     [DB_PERIODS] = "periods",
+        [DB_DIRTY] = "dirty",       [DB_HELD] = "held",         [DB_TOKENS] = "tokens",
+        [DB_STATS] = "stats",       [DB_SUBJECTS] = "subjects",
 };
 
 /* One queued unit of work; it lives on its caller's stack until done is set. */

@@ -118,3 +118,50 @@ int log_facility_by_name(const char *name)
 			return tab[i].value;
 	return -1;
 }
+
+const char *log_action_name(enum log_action action)
+{
+	static const char *names[] = {"accept", "hold", "reject", "discard", "tempfail"};
+
+	if ((unsigned)action >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[action];
+}
+
+/*
+ * Copy untrusted text into a field of a decision line. Each source byte takes at most two
+ * output bytes, so dst holds 2 * LOG_TEXT_MAX + 4; the cut happens after LOG_TEXT_MAX source
+ * bytes. quote: escape '"' and '\\' (REASON); else make space and <>" '?' (SENDER).
+ */
+static void decision_field(char *dst, const char *src, bool quote)
+{
+	size_t i, o = 0, n = src ? strlen(src) : 0;
+
+	for (i = 0; i < n && i < LOG_TEXT_MAX; i++) {
+		unsigned char c = (unsigned char)src[i];
+		if (c < 0x20 || c >= 0x7f)
+			c = '?';
+		else if (!quote && (c == ' ' || c == '<' || c == '>' || c == '"'))
+			c = '?';
+		else if (quote && (c == '"' || c == '\\'))
+			dst[o++] = '\\';
+		dst[o++] = (char)c;
+	}
+	if (i < n) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+}
+
+void log_decision(const char *qid, const char *list, const char *sender, enum log_action action,
+                  const char *reason)
+{
+	char from[2 * LOG_TEXT_MAX + 4], why[2 * LOG_TEXT_MAX + 4], name[LOG_TEXT_MAX + 4];
+
+	decision_field(from, sender, false);
+	decision_field(name, list ? list : "-", false);
+	decision_field(why, reason, true);
+	log_msg(LOG_LVL_INFO, qid, "list=%s from=<%s> action=%s reason=\"%s\"", name, from,
+	        log_action_name(action), why);
+}

@@ -9,8 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <time.h>
+
+#include <gmime/gmime.h>
+
 #include "buf.h"
 #include "dbenv.h"
+
+struct list;
+struct scrub_result;
 
 /** No thread parent in the article's period. */
 #define ARTICLE_NO_PARENT UINT32_MAX
@@ -18,7 +25,9 @@
 /**
  * One archived post: what pipermail's pages and .txt need, nothing more. All strings are
  * heap-owned, NUL-terminated and never NULL ("" when absent); article_clear() frees them.
- * Raw values are header values as received (RFC 2047 words kept), unfolded.
+ * Raw values are header values as received (RFC 2047 words kept), with leading blanks and
+ * CRs removed and folding kept as "\n" + blank (pipermail's .txt and mailto Subject= show it);
+ * decoded values are unfolded.
  */
 struct article {
 	uint32_t seq;      /**< article number (NNNNNN.html); set by archive_append() */
@@ -36,6 +45,9 @@ struct article {
 	char *datestr;     /**< raw Date header value */
 	char *body;        /**< the scrubbed text, UTF-8 */
 	size_t body_len;   /**< bytes in body */
+	bool msgid_generated; /**< msgid was made up (the post had none): a retry then carries a
+	                         different one, so archive_append() dedupes it by content alone;
+	                         not stored */
 };
 
 /** @brief Free the strings of an article and zero it. */
@@ -46,7 +58,8 @@ void article_clear(struct article *a);
  * The article gets the list's next number, its period (from the list's
  * archive_volume_frequency and archive_timezone) and its thread parent. Appending a post whose
  * Message-ID and content (subject, author, date, body) are already archived changes nothing and
- * returns the existing number: a retried delivery never archives twice.
+ * returns the existing number: a retried delivery never archives twice. A post whose
+ * Message-ID was generated (msgid_generated) is a retry when its content alone is archived.
  * @param[in] env the environment.
  * @param[in] list the list name.
  * @param[in,out] a the post; seq, period and parent are filled in.
@@ -103,5 +116,109 @@ int archive_mark_exported(struct dbenv *env, const char *list, const char *perio
  * @param[out] articles articles archived; @param[out] periods periods.
  */
 int archive_count(struct dbenv *env, const char *list, size_t *articles, size_t *periods);
+
+/**
+ * What archiving needs from a list's settings. The strings are borrowed (from a struct list
+ * snapshot, or the caller's own).
+ */
+struct archive_conf {
+	int freq;                   /**< archive_volume_frequency, 0-4 */
+	const char *tz;             /**< archive_timezone, IANA name ("" or NULL: UTC) */
+	const char *subject_prefix; /**< subject_prefix, for the subject key (may be NULL) */
+};
+
+/**
+ * @brief Read a list's archive settings.
+ * @param[in] list the list name or address.
+ * @param[out] l the list snapshot the strings of conf point into; free with list_free().
+ * @param[out] conf filled.
+ * @return LM_OK; LM_ENOENT (no such list); LM_EDB; LM_ENOMEM.
+ */
+int archive_conf_load(struct dbenv *env, const char *list, struct list **l,
+                      struct archive_conf *conf);
+
+/** One post of archive_append_batch(). */
+struct archive_item {
+	struct article *a;  /**< the post; seq, period and parent are filled in */
+	uint32_t number;    /**< the number to use, or 0 for the next free one */
+	const char *period; /**< force this period (import --numbers-from), or NULL */
+	bool existed;       /**< out: the post was already archived (a->seq is its number) */
+	int rc;             /**< out: LM_OK, LM_EEXIST (number taken by another post), LM_ENOMEM */
+};
+
+/**
+ * @brief Append many posts in ONE durable write transaction (the importer; archive_append()
+ * is a batch of one). Posts are numbered in array order; each is deduplicated and threaded
+ * against the archive and the posts before it. A post that fails (items[i].rc) is not
+ * written; the others are.
+ * @param[in] list the list name (as stored: lower-case local part). Not checked here.
+ * @param[in] conf the list's archive settings.
+ * @param[in,out] items the posts. @param[in] n how many (may be 0).
+ * @return LM_OK (see items[].rc); LM_EINVAL (bad list name, frequency or zone); LM_ETOOBIG
+ * (the map is full); LM_EDB; LM_ENOMEM. On an error nothing was written.
+ */
+int archive_append_batch(struct dbenv *env, const char *list, const struct archive_conf *conf,
+                         struct archive_item *items, size_t n);
+
+/**
+ * @brief Forget that a period changed, unless it gained posts since the exporter read it.
+ * @param[in] count the article count archive_periods() reported before the export.
+ * @return LM_OK, LM_EDB.
+ */
+int archive_mark_exported_at(struct dbenv *env, const char *list, const char *period, size_t count);
+
+/**
+ * @brief The content hash used for deduplication: SHA-256 over the raw subject, raw author,
+ * email, date and body (length-prefixed, so fields cannot run into each other).
+ * @param[in] a the post. @param[out] out 32 bytes.
+ * @return LM_OK; LM_ENOMEM.
+ */
+int archive_content_hash(const struct article *a, unsigned char out[32]);
+
+/**
+ * @brief Build an article from a parsed post and its scrub result (spec 4.2-4.4).
+ * Author and email follow parseaddr + strip_separators (Reply-To when From has no address; an
+ * empty name becomes the address); author is RFC 2047-decoded (ISO-8859-1 when the bytes are
+ * not UTF-8). subject_raw and subject are the header as received and decoded: the "Re:"
+ * stripping and "No subject" of pipermail are DISPLAY logic left to the exporter
+ * (subjkey_strip_re()), threading applies them itself. The date is the first valid of Date,
+ * X-List-Received-Date, the last ";" part of the first Received, the From_ line date and
+ * received (valid: epoch >= 0 and at most 15 days ahead of now); datestr is the raw Date,
+ * else X-List-Received-Date, else the date formatted "Mon, 04 Feb 2019 11:34:56 -0000".
+ * ArchRunner's date clobbering of live posts is the caller's business.
+ * @param[in] msg the message. @param[in] sr the scrub result: text and Message-ID (NULL:
+ * the body is empty and the Message-ID header is used).
+ * @param[in] from_line the mbox From_ line without "\n", or NULL.
+ * @param[in] received arrival time (the last date fallback).
+ * @param[out] out filled (clear it with article_clear()); seq, period, parent are unset.
+ * @return LM_OK; LM_ENOMEM.
+ */
+int archive_article_from_message(GMimeMessage *msg, const struct scrub_result *sr,
+                                 const char *from_line, time_t received, struct article *out);
+
+/**
+ * @brief Make an article with every string "" (never NULL), ready to fill field by field.
+ * @return LM_OK; LM_ENOMEM.
+ */
+int article_init(struct article *a);
+
+/**
+ * @brief Replace one string field of an article with a copy of s (len bytes; NUL added).
+ * @return LM_OK; LM_ENOMEM (the field is unchanged).
+ */
+int article_set(char **field, const char *s, size_t len);
+
+/**
+ * @brief Build an article from one message of a pipermail period .txt (spec 10.1): the
+ * From: "user at host (Name)" line gives email (de-obscured to user@host) and the raw author;
+ * Date, Subject (already without "Re:"), In-Reply-To, References and Message-ID are kept raw;
+ * the body (already scrubbed) is taken as UTF-8, else converted from ISO-8859-1.
+ * @param[in] data the message (headers, blank line, body) without its From_ line.
+ * @param[in] from_line its From_ line (date fallback), or NULL. @param[in] received last
+ * date fallback. @param[out] out filled.
+ * @return LM_OK; LM_EPARSE (no From: header); LM_ENOMEM.
+ */
+int archive_article_from_txt(const char *data, size_t len, const char *from_line, time_t received,
+                             struct article *out);
 
 #endif

@@ -35,6 +35,8 @@ struct config {
 	size_t max_message_size;  /**< MaxMessageSize: bytes of one message as received */
 	size_t max_recipients;    /**< MaxRecipients: envelope recipients of one transaction */
 	size_t body_memory_limit; /**< BodyMemoryLimit: body bytes kept in RAM before spilling */
+	bool spf_check_loopback;  /**< SPFCheckLoopback: SPF-check 127/8 and ::1 clients (tests) */
+	char *secret_file;        /**< SecretFile: moderation token key; "" = DataDir/secret */
 	char *temp_dir;           /**< TempDir: spill files; default DataDir/tmp */
 	char *hostname;           /**< Hostname: this host's name in generated ids; "" = uname */
 };

@@ -25,6 +25,7 @@ enum dbenv_db {
 	DB_HELD,     /**< the moderation hold queue */
 	DB_TOKENS,   /**< moderation tokens */
 	DB_STATS,    /**< operational counters */
+	DB_SUBJECTS, /**< per-period subject-key index of the archive (subject threading) */
 	DB_COUNT
 };
 

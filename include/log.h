@@ -69,4 +69,39 @@ char *log_printable(char *dst, size_t dstsize, const char *src, size_t srclen);
  */
 int log_facility_by_name(const char *name);
 
+/**
+ * The decision a list makes about one post, as logged by log_decision().
+ */
+enum log_action {
+	LOG_ACT_ACCEPT,  /**< archived and sent to the members */
+	LOG_ACT_HOLD,    /**< kept for a moderator */
+	LOG_ACT_REJECT,  /**< refused with a 5xx reply */
+	LOG_ACT_DISCARD, /**< accepted and dropped */
+	LOG_ACT_TEMPFAIL /**< refused with a 4xx reply; the client retries */
+};
+
+/** @brief "accept", "hold", "reject", "discard" or "tempfail"; "unknown" for other values. */
+const char *log_action_name(enum log_action action);
+
+/**
+ * @brief Log the one line per decision that operators grep for, at LOG_LVL_INFO:
+ *
+ *     QID: list=LIST from=<SENDER> action=ACTION reason="REASON"
+ *
+ * e.g. `4Xq7Lp0abc: list=demo from=<ann@example.org> action=hold reason="non-member post"`.
+ * The field names and their order are a stable interface (documented in listmilter(8)):
+ * grep 'action=reject' or 'list=demo ' works on every line. SENDER is the envelope sender
+ * ("" for the null sender gives "from=<>"); bytes outside printable ASCII, spaces and the
+ * characters <>" in it become '?'. In REASON, '"' and '\' are escaped with '\' and other
+ * bytes outside printable ASCII become '?'. SENDER and REASON are cut at LOG_TEXT_MAX bytes and
+ * then end in "...".
+ * @param[in] qid the queue id, or NULL (NOQUEUE).
+ * @param[in] list the list name (NULL gives "-").
+ * @param[in] sender the envelope sender, untrusted (NULL gives "").
+ * @param[in] action the decision.
+ * @param[in] reason why, untrusted (NULL gives "").
+ */
+void log_decision(const char *qid, const char *list, const char *sender, enum log_action action,
+                  const char *reason);
+
 #endif

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# daemon_notify.sh: under Type=notify the real daemon says READY=1 once its milter socket
+# exists, and STOPPING=1 when SIGTERM ends it. A python3 datagram socket plays systemd.
+set -u
+bin=$LM_BUILD_DIR/milter/listmilter
+command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
+tmp=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+cat >"$tmp/listmilter.conf" <<CONF
+DataDir $tmp/data
+Socket local:$tmp/milter.sock
+Syslog no
+CONF
+python3 - "$tmp/notify" "$tmp/msgs" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(60)
+with open(sys.argv[2], "w") as out:
+    while True:
+        m = s.recv(4096).decode()
+        out.write(m.replace("\n", "|") + "\n")
+        out.flush()
+        if m.startswith("STOPPING=1"):
+            break
+PY
+listener=$!
+for _ in $(seq 50); do [ -S "$tmp/notify" ] && break; sleep 0.1; done
+# leaks at exit are the daemon tests' business, not this protocol test's
+ASAN_OPTIONS=detect_leaks=0 NOTIFY_SOCKET=$tmp/notify "$bin" -f -c "$tmp/listmilter.conf" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do grep -q READY "$tmp/msgs" 2>/dev/null && break; sleep 0.1; done
+fail=0
+if grep -qx "READY=1|STATUS=local:$tmp/milter.sock" "$tmp/msgs" && [ -S "$tmp/milter.sock" ]; then
+	echo "ok   READY=1 with the socket in place"
+else
+	echo "FAIL READY: got:"; cat "$tmp/msgs" "$tmp/err"; fail=1
+fi
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+wait "$listener"
+if grep -qx "STOPPING=1" "$tmp/msgs" && [ "$rc" -eq 0 ]; then
+	echo "ok   STOPPING=1 after SIGTERM, exit 0"
+else
+	echo "FAIL STOPPING (exit $rc): got:"; cat "$tmp/msgs" "$tmp/err"; fail=1
+fi
+exit $fail
