@@ -520,6 +520,40 @@ static void test_want_message(void **state)
 	scrubfx_free(f);
 }
 
+/* format= and delsp= of the first text/plain part go onto the flattened part (6.5 step 4). */
+static void test_want_message_flowed(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	char *s;
+
+	(void)state;
+	assert_int_equal(scrubfx_run(f,
+	                             HDR MIXED "--BB\nContent-Type: text/plain; format=flowed; "
+	                                       "delsp=yes\n\nsoft \nbreak\n"
+	                                       "--BB\nContent-Type: image/gif\n\nGIF\n--BB--\n",
+	                             false, true),
+	                 LM_OK);
+	s = g_mime_object_to_string(GMIME_OBJECT(f->r.scrubbed), NULL);
+	assert_non_null(strstr(s, "Format=flowed"));
+	assert_non_null(strstr(s, "DelSp=yes"));
+	assert_non_null(strstr(s, "\nsoft \nbreak\n" SEP "A non-text attachment"));
+	g_free(s);
+	scrubfx_free(f);
+}
+
+/* The charset-less text/plain attachment rule on a message that is only that part. */
+static void test_plain_attachment_outer(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f, HDR "Content-Type: text/plain\nContent-Disposition: attachment\n\nlog line\n",
+	       "An embedded and charset-unspecified text was scrubbed...\nName: not available\n"
+	       "URL: <" URL "attachment.txt>\n");
+	expect_file(f, "attachment.txt", "log line\n");
+	scrubfx_free(f);
+}
+
 static void test_generated_msgid(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -568,6 +602,8 @@ int main(void)
 	        cmocka_unit_test(test_nested_message_news_descended),
 	        cmocka_unit_test(test_folded_message_id),
 	        cmocka_unit_test(test_want_message),
+	        cmocka_unit_test(test_want_message_flowed),
+	        cmocka_unit_test(test_plain_attachment_outer),
 	        cmocka_unit_test(test_generated_msgid),
 	};
 
