@@ -213,6 +213,8 @@ static int scrub_walk(struct scrub_ctx *c, GMimeObject *obj, bool outer)
 
 	if (inner)
 		return scrub_walk(c, inner, false);
+	if (scrub_degenerate(obj))
+		return scrub_part_degenerate(c, obj, outer);
 	if (!GMIME_IS_MULTIPART(obj))
 		return scrub_part(c, obj, outer);
 	for (i = 0; rc == LM_OK && !c->r->discarded &&
@@ -269,7 +271,7 @@ static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
 	c->header_bytes = scrub_header_bytes(GMIME_OBJECT(msg));
 	if ((rc = scrub_scan(c, top, 1, true)) != LM_OK)
 		return rc;
-	c->multipart = GMIME_IS_MULTIPART(top);
+	c->multipart = GMIME_IS_MULTIPART(top) && !scrub_degenerate(top);
 	c->msgcs = scrub_msgcs(c, top);
 	return scrub_walk(c, top, true);
 }

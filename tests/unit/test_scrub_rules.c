@@ -329,6 +329,25 @@ static void test_base64_long_gap(void **state)
 	scrubfx_free(f);
 }
 
+/* A multipart whose boundary never appears is, for Python, a leaf holding the text. */
+static void test_multipart_without_boundary_lines(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	assert_int_equal(scrubfx_run(f,
+	                             HDR "Content-Type: multipart/mixed; boundary=\"nowhere\"\n"
+	                                 "Content-Description: lost\n\nAAA\n",
+	                             false, false),
+	                 LM_OK);
+	assert_non_null(strstr(buf_cstr(&f->r.text), "A non-text attachment was scrubbed...\n"
+	                                             "Name: not available\n"
+	                                             "Type: multipart/mixed\n"));
+	assert_non_null(strstr(buf_cstr(&f->r.text), "Desc: lost\nURL: <" URL "attachment.bin>\n"));
+	assert_null(strstr(buf_cstr(&f->r.text), "next part"));
+	scrubfx_free(f);
+}
+
 static void test_other_outer(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -592,6 +611,7 @@ int main(void)
 	        cmocka_unit_test(test_text_other_subtype_is_attachment),
 	        cmocka_unit_test(test_empty_parts_and_skipped),
 	        cmocka_unit_test(test_base64_long_gap),
+	        cmocka_unit_test(test_multipart_without_boundary_lines),
 	        cmocka_unit_test(test_other_outer),
 	        cmocka_unit_test(test_charset_conversion),
 	        cmocka_unit_test(test_charset_default_lcset),
