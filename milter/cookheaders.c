@@ -399,6 +399,18 @@ static bool settings_ok(const struct cook_settings *s)
 	       strpbrk(s->host_name, " \t<>@,\"") == NULL;
 }
 
+static size_t longest_line(const char *v)
+{
+	size_t best = 0;
+
+	while (*v) {
+		size_t l = strcspn(v, "\n");
+		best = l > best ? l : best;
+		v += l + (v[l] == '\n');
+	}
+	return best;
+}
+
 static int subject_edit(const struct cook_settings *s, const struct hdr_list *h, bool dly,
                         const char *qid, struct hdr_edits *e)
 {
@@ -407,6 +419,11 @@ static int subject_edit(const struct cook_settings *s, const struct hdr_list *h,
 
 	buf_init(&v, COOK_CAP);
 	rc = cook_subject(s, hdr_list_get(h, "Subject", 0), &v);
+	if (rc == LM_OK && longest_line(buf_cstr(&v)) > 998) {
+		/* libmilter: header lines must stay under 2048 (should under 998) characters */
+		log_warn(qid, "subject prefix not applied: an unfoldable line over 998 characters");
+		rc = LM_ENOENT;
+	}
 	if (rc == LM_OK) {
 		rc = hdr_edits_replace(e, h, "Subject", buf_cstr(&v), dly);
 	} else if (rc == LM_ENOENT) {

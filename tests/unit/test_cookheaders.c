@@ -635,6 +635,18 @@ static void test_subject_long_prefix(void **state)
 	buf_init(&out, 4 * 1024 * 1024);
 	assert_int_equal(cook_subject(&s, buf_cstr(&subj), &out), LM_OK);
 	assert_true(strncmp(buf_cstr(&out), "[XTEST] =?utf-8?b?", 18) == 0);
+	/* through cook_headers, an unfoldable line over 998 characters leaves the Subject alone */
+	{
+		struct hdr_field f[] = {{"Subject", "short"}};
+		struct hdr_list h = {f, 1};
+		struct hdr_edits e;
+		hdr_edits_init(&e);
+		s.subject_prefix = buf_cstr(&pfx);
+		assert_int_equal(cook_headers(&s, &h, "a@b", NULL, "Q", &e), LM_OK);
+		for (size_t i = 0; i < e.n; i++)
+			assert_string_not_equal(e.v[i].name, "Subject");
+		hdr_edits_free(&e);
+	}
 	/* many numbered fields: left alone rather than backtracking without bound */
 	s.subject_prefix = "[%d%d%d%d%d%d%d%d%d%d] ";
 	buf_reset(&out);
