@@ -636,7 +636,8 @@ static bool body_crlf(const char *body, size_t len)
 {
 	const char *nl = memchr(body, '\n', len);
 
-	return nl && nl > body && nl[-1] == '\r';
+	/* no line at all to copy from: CRLF, the form smfi_replacebody wants */
+	return nl == NULL || (nl > body && nl[-1] == '\r');
 }
 
 int decorate_body(const struct decorate_settings *s, const struct hdr_list *h, const char *body,

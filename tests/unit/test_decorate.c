@@ -204,7 +204,8 @@ static void test_plain_utf8_and_flowed(void **state)
 	           "Gr\xc3\xbc\xc3\x9f"
 	           "e",
 	           &edits, NULL);
-	assert_string_equal(body, "R3LDvMOfZQpmb290ZXIK\n");
+	/* a body without any line break is written with CRLF, as smfi_replacebody wants */
+	assert_string_equal(body, "R3LDvMOfZQpmb290ZXIK\r\n");
 	assert_string_equal(edits,
 	                    "-Content-Transfer-Encoding[1]\n"
 	                    "-Content-Type[1]\n"

@@ -258,7 +258,9 @@ static bool footer_plain(const struct msg *m, unsigned i)
 	if (dec) {
 		/* feed it base64-encoded, as it came: CRLFs inside the text must survive */
 		gchar *enc = g_base64_encode(dec, dlen - fl);
-		ok = decorate_cmp(m, i, f, nf, enc, strlen(enc), NULL);
+		char *line = g_strconcat(enc, "\n", NULL);
+		ok = decorate_cmp(m, i, f, nf, line, strlen(line), NULL);
+		g_free(line);
 		g_free(enc);
 	} else {
 		ok = decorate_cmp(m, i, f, nf, text, dlen - fl, NULL);
