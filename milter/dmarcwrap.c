@@ -74,7 +74,7 @@ static int inner_message(const struct hdr_list *h, const struct hdr_edits *cooke
                          size_t len, struct buf *out)
 {
 	const char *nl = memchr(body, '\n', len);
-	bool crlf = nl && nl > body && nl[-1] == '\r';
+	bool crlf = nl == NULL || (nl > body && nl[-1] == '\r'); /* as decorate_body() */
 	int rc = hdr_edits_render(h, cooked, false, crlf, out);
 
 	rc = rc ? rc : buf_puts(out, crlf ? "\r\n" : "\n");
