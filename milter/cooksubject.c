@@ -221,6 +221,8 @@ static int format_prefix(const char *prefix, unsigned long post_id, struct buf *
 		p++;
 		if (*p == '%')
 			continue;
+		if (*p == '(') /* "format requires a mapping": TypeError, the prefix stays as is */
+			return buf_puts(out, prefix);
 		p += strspn(p, "-+ #0");
 		p += strspn(p, "0123456789");
 		if (*p == '.')

@@ -93,6 +93,10 @@ static void test_subject_numbered(void **state)
 	/* no conversion at all: TypeError, the prefix is used as is */
 	s.subject_prefix = "[a%%b] ";
 	ASSERT_SUBJECT(&s, "hi", "[a%%b] hi");
+	/* Mailman interpolates %(real_name)s only when the list is created: at post time it is
+	 * a TypeError and the prefix is used literally */
+	s.subject_prefix = "[%(real_name)s] ";
+	ASSERT_SUBJECT(&s, "Re: [%(real_name)s] hi", "Re: [%(real_name)s] hi");
 }
 
 /* Real outputs of Mailman 2.1 (usrp-users): feeding a delivered Subject back in gives it back. */
