@@ -92,6 +92,13 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
                  struct hdr_edits *e);
 
 /**
+ * @brief ToArchive's rule: archive unless the list does not archive, the post has an
+ * X-No-Archive header (any value), or its X-Archive is "no" (any case).
+ * @return true when the post goes to the archive.
+ */
+bool cook_archive_wanted(const struct cook_settings *s, const struct hdr_list *h);
+
+/**
  * @brief SMTPDirect's delivery headers: Errors-To and (include_sender_header) Sender, both
  * replacing existing ones, delivery_only.
  * @param[in] envsender the envelope sender of the outgoing copy (list-bounces@host).

@@ -476,6 +476,15 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 	return rc;
 }
 
+bool cook_archive_wanted(const struct cook_settings *s, const struct hdr_list *h)
+{
+	const char *xa = hdr_list_get(h, "X-Archive", 0);
+
+	if (!s->archive || hdr_list_count(h, "X-No-Archive") > 0)
+		return false;
+	return xa == NULL || strcasecmp(xa, "no") != 0;
+}
+
 int cook_delivery_headers(const struct cook_settings *s, const struct hdr_list *h,
                           const char *envsender, struct hdr_edits *e)
 {

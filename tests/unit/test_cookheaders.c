@@ -660,6 +660,25 @@ static void test_subject_long_prefix(void **state)
 	buf_free(&out);
 }
 
+static void test_archive_wanted(void **state)
+{
+	static const struct hdr_field none[] = {{"From", "a@b"}};
+	static const struct hdr_field xna[] = {{"X-No-Archive", ""}};
+	static const struct hdr_field xa_no[] = {{"X-Archive", "NO"}};
+	static const struct hdr_field xa_yes[] = {{"X-Archive", "no thanks"}};
+	struct hdr_list h1 = {none, 1}, h2 = {xna, 1}, h3 = {xa_no, 1}, h4 = {xa_yes, 1};
+	struct cook_settings s;
+
+	(void)state;
+	xtest(&s);
+	assert_true(cook_archive_wanted(&s, &h1));
+	assert_false(cook_archive_wanted(&s, &h2)); /* present, whatever its value */
+	assert_false(cook_archive_wanted(&s, &h3));
+	assert_true(cook_archive_wanted(&s, &h4)); /* only exactly "no" */
+	s.archive = false;
+	assert_false(cook_archive_wanted(&s, &h1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +697,7 @@ int main(void)
 	        cmocka_unit_test(test_unsafe_settings),
 	        cmocka_unit_test(test_render_archive_vs_delivery),
 	        cmocka_unit_test(test_dmarc_wrap),
+	        cmocka_unit_test(test_archive_wanted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
