@@ -431,14 +431,35 @@ static void test_listctl(void **state)
 	struct fixture *fx = *state;
 	uint32_t a = hold(fx, fx->c.now - 90000), b = hold(fx, fx->c.now), c = hold(fx, fx->c.now);
 	uint32_t old = hold(fx, fx->c.now - 4 * 86400);
+	struct holdq_entry hostile = {.received = fx->c.now,
+	                              .env_sender = "",
+	                              .poster = "",
+	                              .subject = "Caf\xc3\xa9 \x1b[2J\tok\xff\xc2\x85!",
+	                              .reason = "r",
+	                              .msg = "x",
+	                              .msg_len = 1};
+	uint32_t h;
 	char args[256], *out, *in, *f = testutil_path(fx->dir, "addrs");
 	struct holdq_entry e;
 
 	if (getenv("LM_BUILD_DIR") == NULL)
 		skip();
+	assert_int_equal(holdq_add(fx->env, "test", &hostile, &h), LM_OK);
 	/* the environment is shared with this process: close ours while listctl runs */
 	list_free(fx->l), fx->l = NULL;
 	dbenv_close(fx->env), fx->env = NULL;
+	assert_int_equal(run_listctl(fx, "held test", &out), 0);
+	/* UTF-8 kept; escape, tab, a broken byte and each byte of a C1 control shown as '?' */
+	snprintf(args, sizeof(args),
+	         "%u\t<>\tCaf\xc3\xa9 ?[2J?ok?"
+	         "?"
+	         "?!\tr\t0m",
+	         h);
+	assert_non_null(strstr(out, args));
+	free(out);
+	snprintf(args, sizeof(args), "discard test %u", h);
+	assert_int_equal(run_listctl(fx, args, &out), 0);
+	free(out);
 	assert_int_equal(run_listctl(fx, "held test", &out), 0);
 	snprintf(args, sizeof(args),
 	         "%u\tstranger@example.com\tHello\tPost by non-member to a members-only "
