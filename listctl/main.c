@@ -30,6 +30,8 @@ static const struct ctl_cmd commands[] = {
         {"lists", cmd_lists, "lists", "print the names of all lists"},
         {"import", cmd_import, "import [--number-from N|--numbers-from DIR] LIST FILE...",
          "archive mailboxes, messages or pipermail .txt(.gz) files"},
+        {"export", cmd_export, "export [--full] LIST DIR",
+         "write the pipermail pages of changed periods (every period with --full)"},
         {"member", cmd_membership, "member add|remove|list|set LIST [ARGS...]",
          "manage members (add also reads -f FILE or -; set ADDR KEY=VALUE)"},
         {"held", cmd_held, "held LIST", "list held posts: ID, sender, subject, reason, age"},
