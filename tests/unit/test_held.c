@@ -407,6 +407,53 @@ static void test_auto_discard(void **state)
 	assert_null(testutil_read(fx->stdinp, NULL));
 }
 
+/* The milter's calls: hold from the spool descriptor, then the notices after the answer. */
+static void test_store_fd_after(void **state)
+{
+	struct fixture *fx = *state;
+	char *spool = testutil_path(fx->dir, "spool"), *in;
+	const char *rcpts[] = {"test@lists.example.org"};
+	struct policy_decision d = {.action = POLICY_HOLD,
+	                            .notify = true,
+	                            .poster = "stranger@example.com",
+	                            .reason = "Post by non-member to a members-only list"};
+	struct holdq_entry e;
+	uint32_t id;
+	FILE *fp;
+
+	testutil_write(spool, post, sizeof(post) - 1);
+	fp = fopen(spool, "r");
+	assert_non_null(fp);
+	assert_int_equal(held_store_fd(fx->env, fx->l, &d, "Hello", "bounce@example.com", rcpts, 1,
+	                               fileno(fp), sizeof(post) - 1, &id),
+	                 LM_OK);
+	assert_int_equal(holdq_get(fx->env, "test", id, &e), LM_OK);
+	assert_memory_equal(e.msg, post, sizeof(post) - 1);
+	assert_string_equal(e.recipients, "test@lists.example.org");
+	assert_string_equal(e.reason, "Post by non-member to a members-only list");
+	holdq_entry_clear(&e);
+	held_after(&fx->c, fx->l, &d, id, "Hello", fileno(fp), sizeof(post) - 1);
+	in = captured(fx->stdinp);
+	assert_non_null(strstr(in, "Subject: Your message to Test awaits moderator approval"));
+	assert_non_null(
+	        strstr(in, "Subject: Test post from stranger@example.com requires approval"));
+	free(in);
+	/* an emergency hold: nothing is sent */
+	unlink(fx->stdinp);
+	d.notify = false;
+	held_after(&fx->c, fx->l, &d, id, "Hello", fileno(fp), sizeof(post) - 1);
+	assert_null(testutil_read(fx->stdinp, NULL));
+	/* a discard: the owners get the post */
+	d.action = POLICY_DISCARD;
+	held_after(&fx->c, fx->l, &d, 0, "Hello", fileno(fp), sizeof(post) - 1);
+	in = captured(fx->stdinp);
+	assert_non_null(strstr(in, "Subject: Auto-discard notification"));
+	assert_non_null(strstr(in, "Body \x01\xff bytes"));
+	free(in);
+	fclose(fp);
+	free(spool);
+}
+
 /* listctl on the same data directory. */
 static int run_listctl(struct fixture *fx, const char *args, char **out)
 {
@@ -536,6 +583,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mail_confirm, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_auto_discard, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_store_fd_after, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_listctl, setup, teardown),
 	};
 
