@@ -99,19 +99,43 @@ static int open_list(struct ctl *ctl, const char *cmd, const char *name, bool rd
 	return rc == LM_ENOENT ? EX_DATAERR : EX_SOFTWARE;
 }
 
+static int parse_id(const char *s, uint32_t *id);
+
+/* listctl held LIST ID: the post as received, for the moderator to read. */
+static int show_one(struct dbenv *env, struct list *l, uint32_t id)
+{
+	struct holdq_entry e;
+	int rc = holdq_get(env, list_name(l), id, &e);
+
+	if (rc == LM_OK) {
+		fwrite(e.msg, 1, e.msg_len, stdout);
+		holdq_entry_clear(&e);
+		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+	}
+	fprintf(stderr, "listctl held: %s #%u: %s\n", list_name(l), id,
+	        rc == LM_ENOENT ? "no such held post" : lm_strerror(rc));
+	return rc == LM_ENOENT ? EX_DATAERR : EX_SOFTWARE;
+}
+
 int cmd_held(struct ctl *ctl, int argc, char **argv)
 {
 	struct dbenv *env;
 	struct list *l = NULL;
 	int64_t now = (int64_t)time(NULL);
+	uint32_t id = 0;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: listctl held LIST\n");
+	if ((argc != 2 && argc != 3) || (argc == 3 && parse_id(argv[2], &id) != LM_OK)) {
+		fprintf(stderr, "usage: listctl held LIST [ID]\n");
 		return EX_USAGE;
 	}
 	if ((rc = open_list(ctl, "held", argv[1], true, &env, &l)) != EX_OK)
 		return rc;
+	if (argc == 3) {
+		rc = show_one(env, l, id);
+		list_free(l);
+		return rc;
+	}
 	rc = holdq_foreach(env, list_name(l), print_one, &now);
 	if (rc != LM_OK)
 		fprintf(stderr, "listctl held: %s\n", lm_strerror(rc));

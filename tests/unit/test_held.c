@@ -515,6 +515,13 @@ static void test_listctl(void **state)
 	assert_non_null(strstr(out, args));
 	assert_int_equal(strncmp(out, args, strlen(args)), 0);
 	free(out);
+	/* one post as received */
+	snprintf(args, sizeof(args), "held test %u", a);
+	assert_int_equal(run_listctl(fx, args, &out), 0);
+	assert_string_equal(out, post);
+	free(out);
+	assert_int_equal(run_listctl(fx, "held test 999", &out), 65);
+	free(out);
 	snprintf(args, sizeof(args), "approve test %u", a);
 	assert_int_equal(run_listctl(fx, args, &out), 0);
 	free(out);
