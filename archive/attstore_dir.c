@@ -103,7 +103,7 @@ static void date_chop(char *w, char c)
 /* email._parseaddr._parsedate_tz, reduced to the year, month and day it yields. */
 static bool date_parse(const char *date, long *y, long *m, long *d)
 {
-	char w[DATE_WORDS][DATE_WORD], tmp[DATE_WORD], *p;
+	char w[DATE_WORDS][DATE_WORD], tmp[DATE_WORD], *p, *save = NULL;
 	size_t n = date_split(date, w), i;
 	long dummy;
 
@@ -138,7 +138,8 @@ static bool date_parse(const char *date, long *y, long *m, long *d)
 		memcpy(w[2], w[4], DATE_WORD);
 	date_chop(w[3], ',');
 	/* The time must have two or three numeric fields, or parsedate() gives None. */
-	for (i = 0, p = strtok(w[3], ":"); p; p = strtok(NULL, ":"), i++)
+	/* strtok_r: posts are scrubbed in several threads at once (milter, import) */
+	for (i = 0, p = strtok_r(w[3], ":", &save); p; p = strtok_r(NULL, ":", &save), i++)
 		if (!date_int(p, &dummy))
 			return false;
 	if ((i != 2 && i != 3) || !date_int(w[2], y) || !date_int(w[0], d))
