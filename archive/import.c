@@ -17,7 +17,7 @@
 #include "period.h"
 
 #define IMPORT_BATCH   500
-#define IMPORT_THREADS 4                          /* scrubbing waits on fsync: overlap it */
+#define IMPORT_THREADS 8                          /* scrubbing waits on fsync: overlap it */
 #define IMPORT_BYTES   ((size_t)64 * 1024 * 1024) /* raw bytes held by one batch */
 #define SLOT_KEEP      ((size_t)1024 * 1024)      /* larger slot buffers are freed */
 
