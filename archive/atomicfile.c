@@ -55,6 +55,42 @@ static int write_all(int fd, const char *p, size_t len)
 	return LM_OK;
 }
 
+/*
+ * A new file appears complete or not at all: written unnamed (O_TMPFILE) in its directory,
+ * then linked under its name. LM_EEXIST when the name is taken; LM_EINVAL when the
+ * filesystem has no O_TMPFILE (the caller falls back to a temporary name).
+ */
+static int write_new(const char *path, const void *data, size_t len, unsigned mode, unsigned flags)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096], proc[64];
+	int fd, rc = LM_EIO, saved;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)(slash - path) >= sizeof(dir))
+		return LM_EINVAL;
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((fd = open(dir[0] ? dir : "/", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode)) < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? LM_EINVAL
+		                                                                 : LM_EIO;
+	if (write_all(fd, data, len) != LM_OK || ((flags & ATOMICFILE_FSYNC) && fsync(fd) != 0))
+		goto out;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		rc = LM_OK;
+	else if (errno == EEXIST)
+		rc = LM_EEXIST;
+	else if (errno == ENOENT)
+		rc = LM_EINVAL; /* no /proc: use a temporary name */
+out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
 int atomicfile_write(const char *path, const void *data, size_t len, unsigned mode, unsigned flags,
                      bool *written)
 {
@@ -66,6 +102,16 @@ int atomicfile_write(const char *path, const void *data, size_t len, unsigned mo
 		*written = false;
 	if (tmp == NULL)
 		return LM_ENOMEM;
+	if (flags & ATOMICFILE_NEW) {
+		rc = write_new(path, data, len, mode, flags);
+		if (rc == LM_OK && written)
+			*written = true;
+		if (rc != LM_EEXIST && rc != LM_EINVAL) {
+			free(tmp);
+			return rc;
+		}
+		rc = LM_EIO;
+	}
 	if (atomicfile_same(path, data, len)) {
 		free(tmp);
 		return LM_OK;

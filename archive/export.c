@@ -16,6 +16,7 @@
 #include "atomicfile.h"
 #include "export_attach.h"
 #include "export_priv.h"
+#include "export_state.h"
 #include "lists.h"
 #include "lmerr.h"
 #include "log.h"
@@ -36,6 +37,7 @@ struct run {
 	const char *tz;
 	int freq;
 	bool full;
+	bool newdir; /* the period directory was made in this run: its files are new */
 	struct export_stats st;
 	struct pinfo *per;
 	size_t nper, aper;
@@ -111,7 +113,9 @@ static void free_articles(struct run *r)
 static int put_file(struct run *r, const char *path, const struct buf *b)
 {
 	bool w;
-	int rc = atomicfile_write(path, b->data ? b->data : "", b->len, 0644, 0, &w);
+	/* an incremental run writes few files: each is synced; a full run syncs the fs once */
+	unsigned flags = (r->full ? 0 : ATOMICFILE_FSYNC) | (r->newdir ? ATOMICFILE_NEW : 0);
+	int rc = atomicfile_write(path, b->data ? b->data : "", b->len, 0644, flags, &w);
 
 	if (rc != LM_OK) {
 		log_syserr(NULL, "export: cannot write %s", path);
@@ -143,21 +147,47 @@ static bool same_but_archived(const char *path, const struct buf *b)
 	return same;
 }
 
-static int write_pages(struct run *r, struct export_view *v, const struct export_period *p,
-                       struct buf *path, struct buf *page)
+/* Article pages: all of them with --full, else those new or with moved neighbours. */
+static int write_articles(struct run *r, struct export_view *v, const struct export_period *p,
+                          struct buf *path, struct buf *page)
 {
-	enum export_index k;
+	uint64_t fp = export_state_fingerprint(&r->l, r->tz);
+	struct export_state st = {0};
 	size_t i;
 	int rc;
 
+	buf_reset(path);
+	if ((rc = buf_printf(path, "%s/.export-state/%s", r->dir, p->name)) != LM_OK ||
+	    (!r->full && (rc = export_state_load(buf_cstr(path), &st)) != LM_OK))
+		return rc;
 	for (i = 0; i < p->n; i++) {
+		if (!r->full && !export_state_stale(&st, fp, v, i)) {
+			r->st.same++;
+			continue;
+		}
 		buf_reset(page), buf_reset(path);
 		if ((rc = export_article_page(v, i, page)) != LM_OK ||
 		    (rc = buf_printf(path, "%s/%s/%06" PRIu32 ".html", r->dir, p->name,
 		                     p->arts[i].seq)) != LM_OK ||
 		    (rc = put_file(r, buf_cstr(path), page)) != LM_OK)
-			return rc;
+			goto out;
 	}
+	buf_reset(path);
+	if ((rc = buf_printf(path, "%s/.export-state/%s", r->dir, p->name)) == LM_OK)
+		rc = export_state_save(buf_cstr(path), fp, v);
+out:
+	export_state_free(&st);
+	return rc;
+}
+
+static int write_pages(struct run *r, struct export_view *v, const struct export_period *p,
+                       struct buf *path, struct buf *page)
+{
+	enum export_index k;
+	int rc;
+
+	if ((rc = write_articles(r, v, p, path, page)) != LM_OK)
+		return rc;
 	for (k = EXPORT_THREAD; k <= EXPORT_DATE; k++) {
 		buf_reset(page), buf_reset(path);
 		if ((rc = export_index_page(v, k, page)) != LM_OK ||
@@ -176,6 +206,8 @@ static int write_txt(struct run *r, struct export_view *v, const struct export_p
                      struct buf *path, struct buf *page)
 {
 	struct buf gz;
+	char *old = NULL;
+	size_t olen = 0;
 	int rc;
 
 	buf_reset(page), buf_reset(path);
@@ -184,9 +216,15 @@ static int write_txt(struct run *r, struct export_view *v, const struct export_p
 	    (rc = put_file(r, buf_cstr(path), page)) != LM_OK)
 		return rc;
 	buf_init(&gz, PAGE_CAP);
-	if ((rc = export_gzip(page->data ? page->data : "", page->len, &gz)) == LM_OK &&
-	    (rc = buf_puts(path, ".gz")) == LM_OK)
+	if ((rc = buf_puts(path, ".gz")) != LM_OK)
+		goto out;
+	if (r->newdir || atomicfile_read(buf_cstr(path), PAGE_CAP, &old, &olen) != LM_OK)
+		old = NULL, olen = 0;
+	if ((rc = export_gzip_update(old, olen, page->data ? page->data : "", page->len, &gz)) ==
+	    LM_OK)
 		rc = put_file(r, buf_cstr(path), &gz);
+out:
+	free(old);
 	buf_free(&gz);
 	return rc;
 }
@@ -200,7 +238,8 @@ static int period_dir(struct run *r, const char *name, struct buf *path)
 	buf_reset(path);
 	if (buf_printf(path, "%s/%s", r->dir, name) != LM_OK)
 		return LM_ENOMEM;
-	if (mkdir(buf_cstr(path), 0755) != 0 && errno != EEXIST) {
+	r->newdir = mkdir(buf_cstr(path), 0755) == 0;
+	if (!r->newdir && errno != EEXIST) {
 		log_syserr(NULL, "export: cannot create %s", buf_cstr(path));
 		return LM_EIO;
 	}
@@ -290,6 +329,7 @@ static int write_toc(struct run *r)
 	if (rows == NULL || loff == NULL || toff == NULL)
 		goto out;
 	toc_run = r;
+	r->newdir = false;
 	qsort(r->per, r->nper, sizeof(*r->per), toc_cmp);
 	for (i = 0; i < r->nper; i++) {
 		loff[i] = labels.len;
@@ -338,13 +378,14 @@ static int export_periods(struct run *r)
 	for (i = 0; i < r->nper; i++)
 		if ((r->full || r->per[i].dirty) && (rc = export_period(r, &r->per[i])) != LM_OK)
 			return rc;
-	if ((dfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+	if (r->full && (dfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		syncfs(dfd);
 		close(dfd);
 	}
 	for (i = 0; i < r->nper; i++)
 		if (r->per[i].dirty &&
-		    (rc = archive_mark_exported(r->env, r->list, r->per[i].name)))
+		    (rc = archive_mark_exported_at(r->env, r->list, r->per[i].name,
+		                                   r->per[i].count)) != LM_OK)
 			return rc;
 	return LM_OK;
 }
@@ -365,6 +406,20 @@ static int attachments(struct run *r, const char *data_dir)
 	return rc;
 }
 
+/* DIR/.export-state: what each period's last export wrote (export_state.c). */
+static int make_state_dir(const char *dir)
+{
+	struct buf p;
+	int rc;
+
+	buf_init(&p, 8192);
+	if ((rc = buf_printf(&p, "%s/.export-state", dir)) == LM_OK &&
+	    mkdir(buf_cstr(&p), 0755) != 0 && errno != EEXIST)
+		rc = LM_EIO;
+	buf_free(&p);
+	return rc;
+}
+
 int export_run(struct dbenv *env, const char *data_dir, const char *list, const char *dir,
                bool full, struct export_stats *st)
 {
@@ -379,7 +434,7 @@ int export_run(struct dbenv *env, const char *data_dir, const char *list, const 
 		goto out;
 	r.list = r.l.name;
 	export_tz_set(r.tz);
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) || make_state_dir(dir) != LM_OK) {
 		log_syserr(NULL, "export: cannot create %s", dir);
 		rc = LM_EIO;
 		goto out;

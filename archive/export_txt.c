@@ -10,22 +10,6 @@
 #include "export_priv.h"
 #include "lmerr.h"
 
-/* time.ctime(): local time, no zone. */
-static int put_ctime(struct buf *out, int64_t epoch)
-{
-	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char *const mo[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t t = (time_t)epoch;
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return buf_puts(out, "Thu Jan  1 00:00:00 1970");
-	return buf_printf(out, "%s %s %2d %02d:%02d:%02d %d", wd[tm.tm_wday % 7],
-	                  mo[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	                  tm.tm_year + 1900);
-}
-
 /* email.Utils.formatdate(epoch): what pipermail keeps as datestr when there was no Date. */
 static int put_formatdate(struct buf *out, int64_t epoch)
 {
@@ -79,7 +63,8 @@ static int txt_article(const struct export_view *v, size_t i, struct buf *out)
 
 	if (author[0] == '\0' || strcmp(author, a->email) == 0)
 		author = email;
-	if ((rc = buf_printf(out, "From %s  ", email)) != LM_OK || (rc = put_ctime(out, a->date)) ||
+	if ((rc = buf_printf(out, "From %s  ", email)) != LM_OK ||
+	    (rc = export_ctime_nozone(a->date, out)) ||
 	    (rc = buf_printf(out, "\nFrom: %s (", email)) != LM_OK ||
 	    (rc = html_encode_replace(out, author, strlen(author), v->cs)) != LM_OK ||
 	    (rc = buf_puts(out, ")\nDate: ")) != LM_OK)
@@ -136,4 +121,51 @@ int export_gzip(const void *data, size_t len, struct buf *out)
 	}
 	deflateEnd(&z);
 	return zrc == Z_STREAM_END ? LM_OK : LM_EIO;
+}
+
+/* How many leading bytes of txt the (multi-member) gzip data decodes to, or SIZE_MAX when it
+ * decodes to anything that is not a prefix of txt (or is not gzip at all). */
+static size_t gz_prefix(const unsigned char *gz, size_t glen, const char *txt, size_t len)
+{
+	unsigned char chunk[65536];
+	size_t got = 0, n;
+	z_stream z;
+	int zrc = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return SIZE_MAX;
+	z.next_in = (Bytef *)(uintptr_t)gz;
+	z.avail_in = (uInt)glen;
+	while (z.avail_in > 0 && got != SIZE_MAX) {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		zrc = inflate(&z, Z_NO_FLUSH);
+		n = sizeof(chunk) - z.avail_out;
+		if ((zrc != Z_OK && zrc != Z_STREAM_END) || n > len - got ||
+		    memcmp(chunk, txt + got, n) != 0)
+			got = SIZE_MAX;
+		else
+			got += n;
+		if (zrc == Z_STREAM_END && z.avail_in > 0 && inflateReset(&z) != Z_OK)
+			got = SIZE_MAX;
+		if (zrc == Z_OK && n == 0 && z.avail_in > 0 && z.avail_out > 0)
+			got = SIZE_MAX; /* no progress: truncated or corrupt */
+	}
+	if (zrc != Z_STREAM_END)
+		got = SIZE_MAX;
+	inflateEnd(&z);
+	return got;
+}
+
+int export_gzip_update(const void *old, size_t olen, const void *data, size_t len, struct buf *out)
+{
+	size_t have = old && olen ? gz_prefix(old, olen, data, len) : SIZE_MAX;
+	int rc;
+
+	if (have == SIZE_MAX)
+		return export_gzip(data, len, out);
+	if ((rc = buf_append(out, old, olen)) != LM_OK || have == len)
+		return rc;
+	return export_gzip((const char *)data + have, len - have, out);
 }

@@ -7,6 +7,7 @@
 
 #include "export_priv.h"
 #include "lmerr.h"
+#include "subjkey.h"
 
 static bool is_sp(char c)
 {
@@ -57,85 +58,16 @@ static char *strip_re(const char *s)
 	return strdup(s + i);
 }
 
-/* Matches the subject prefix (its %d/%05d as \s*\d+\s*) at s; returns the end or 0. */
-static size_t prefix_at(const char *s, const char *pfx, size_t plen)
-{
-	size_t i = 0, k = 0, m;
-
-	while (k < plen) {
-		if (pfx[k] == '%') {
-			for (m = k + 1; m < plen && is_digit(pfx[m]); m++)
-				;
-			if (m < plen && pfx[m] == 'd') {
-				i = skip_sp(s, i);
-				if (!is_digit(s[i]))
-					return 0;
-				while (is_digit(s[i]))
-					i++;
-				i = skip_sp(s, i);
-				k = m + 1;
-				continue;
-			}
-		}
-		if (s[i] != pfx[k])
-			return 0;
-		i++, k++;
-	}
-	return i;
-}
-
-/* One (RE|AW|SV|VS)(\[\d+\])?:\s* at s[i] (case-insensitive); returns the end or 0. */
-static size_t reply_marker(const char *s, size_t i)
-{
-	static const char *const words[] = {"re", "aw", "sv", "vs"};
-	size_t w, j;
-
-	for (w = 0; w < 4; w++)
-		if ((s[i] | 0x20) == words[w][0] && (s[i + 1] | 0x20) == words[w][1])
-			break;
-	if (w == 4)
-		return 0;
-	i += 2;
-	if (s[i] == '[' && is_digit(s[i + 1])) {
-		for (j = i + 1; is_digit(s[j]); j++)
-			;
-		if (s[j] != ']')
-			return 0;
-		i = j + 1;
-	}
-	if (s[i] != ':')
-		return 0;
-	return skip_sp(s, i + 1);
-}
-
-/* strip_subject(): prefix and reply markers removed, all whitespace deleted, lower-cased. */
+/* subject.html's key: the same one the store threads by (subjkey.h). */
 static char *subject_key(const char *subj, const char *prefix)
 {
-	size_t plen, b = 0, e, i, n = 0;
-	char *cut, *out;
+	struct buf b;
 
-	while (is_sp(*prefix))
-		prefix++;
-	for (plen = strlen(prefix); plen > 0 && is_sp(prefix[plen - 1]); plen--)
-		;
-	if ((cut = malloc(strlen(subj) + 1)) == NULL)
-		return NULL;
-	for (i = 0; subj[i];) {
-		if (plen > 0 && (e = prefix_at(subj + i, prefix, plen)) != 0) {
-			i += e;
-			continue;
-		}
-		cut[n++] = subj[i++];
-	}
-	cut[n] = '\0';
-	b = skip_sp(cut, 0);
-	while ((e = reply_marker(cut, b)) != 0)
-		b = e;
-	for (out = cut, i = b, n = 0; cut[i]; i++)
-		if (!is_sp(cut[i]))
-			out[n++] = (char)(cut[i] >= 'A' && cut[i] <= 'Z' ? cut[i] | 0x20 : cut[i]);
-	out[n] = '\0';
-	return out;
+	buf_init(&b, strlen(subj) * 2 + 64);
+	if (subjkey_make(subj, prefix, &b) == LM_OK && buf_puts(&b, "") == LM_OK)
+		return buf_steal(&b, NULL);
+	buf_free(&b);
+	return NULL;
 }
 
 static bool all_case(const char *s, bool upper)
@@ -239,7 +171,7 @@ static int item_init(struct export_view *v, size_t i)
 	if ((s = strip_re(a->subject)) == NULL)
 		return LM_ENOMEM;
 	it->subject = obscured(s, true, ob);
-	it->skey = subject_key(s, v->list->subject_prefix);
+	it->skey = subject_key(a->subject, v->list->subject_prefix);
 	free(s);
 	it->subj_raw = strip_re(a->subject_raw);
 	it->author = obscured(a->author[0] ? a->author : a->email, false, ob);

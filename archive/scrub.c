@@ -57,8 +57,14 @@ static char *scrub_raw_header(GMimeMessage *msg, const char *name)
 
 	if (!h)
 		return NULL;
+	/* Python lstrip()s the first line only: an empty first line goes entirely, and the
+	 * continuation line keeps its leading blank. */
 	v = v ? v : "";
 	v += strspn(v, " \t");
+	if (*v == '\r')
+		v++;
+	if (*v == '\n')
+		v++;
 	if (!(out = malloc(strlen(v) + 1)))
 		return NULL;
 	for (o = out; *v; v++)
@@ -138,6 +144,39 @@ static void scrub_note_plain(struct scrub_ctx *c, GMimeObject *obj)
 		c->delsp = g_strdup(cs);
 }
 
+/* Bytes of an object's header block (names and raw values): MaxHeaderBytes counts them all. */
+static size_t scrub_header_bytes(GMimeObject *obj)
+{
+	GMimeHeaderList *hl = obj ? g_mime_object_get_header_list(obj) : NULL;
+	int i, n = hl ? g_mime_header_list_get_count(hl) : 0;
+	const char *raw;
+	GMimeHeader *h;
+	size_t sum = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!(h = g_mime_header_list_get_header_at(hl, i)))
+			continue;
+		raw = g_mime_header_get_raw_value(h);
+		sum += strlen(g_mime_header_get_name(h)) + 1 + (raw ? strlen(raw) : 0);
+	}
+	return sum;
+}
+
+static int scrub_count_headers(struct scrub_ctx *c, GMimeObject *obj)
+{
+	GMimeMessage *sub = GMIME_IS_MESSAGE_PART(obj)
+	                            ? g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj))
+	                            : NULL;
+
+	c->header_bytes += scrub_header_bytes(obj);
+	if (sub)
+		c->header_bytes += scrub_header_bytes(GMIME_OBJECT(sub));
+	if (c->header_bytes > c->o->limits.max_header_bytes)
+		return scrub_limit(c, "headers of all parts exceed MaxHeaderBytes (%zu)",
+		                   c->o->limits.max_header_bytes);
+	return LM_OK;
+}
+
 /* First pass: limits (counted inside embedded messages too), and the first text/plain part
  * the walk will see (its charset, format= and delsp=). */
 static int scrub_scan(struct scrub_ctx *c, GMimeObject *obj, size_t depth, bool walked)
@@ -150,6 +189,8 @@ static int scrub_scan(struct scrub_ctx *c, GMimeObject *obj, size_t depth, bool 
 		return scrub_limit(c, "MIME nesting deeper than MaxMimeDepth (%zu)", l->max_depth);
 	if (++c->parts > l->max_parts)
 		return scrub_limit(c, "more than MaxMimeParts (%zu) MIME parts", l->max_parts);
+	if ((rc = scrub_count_headers(c, obj)) != LM_OK)
+		return rc;
 	if ((inner = scrub_inner(obj, true)))
 		return scrub_scan(c, inner, depth + 1, walked && scrub_inner(obj, false));
 	if (GMIME_IS_MULTIPART(obj)) {
@@ -172,6 +213,8 @@ static int scrub_walk(struct scrub_ctx *c, GMimeObject *obj, bool outer)
 
 	if (inner)
 		return scrub_walk(c, inner, false);
+	if (scrub_degenerate(obj))
+		return scrub_part_degenerate(c, obj, outer);
 	if (!GMIME_IS_MULTIPART(obj))
 		return scrub_part(c, obj, outer);
 	for (i = 0; rc == LM_OK && !c->r->discarded &&
@@ -189,6 +232,15 @@ static int scrub_check_opts(const struct scrub_opts *o)
 	return LM_OK;
 }
 
+static bool scrub_is_html2(struct scrub_ctx *c, GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return c->o->html_sanitizer == 2 && ct &&
+	       g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct), "text") == 0 &&
+	       g_ascii_strcasecmp(g_mime_content_type_get_media_subtype(ct), "html") == 0;
+}
+
 /* spec 6.5 step 1, and the charset a non-multipart result is in. */
 static const char *scrub_msgcs(struct scrub_ctx *c, GMimeObject *top)
 {
@@ -199,10 +251,13 @@ static const char *scrub_msgcs(struct scrub_ctx *c, GMimeObject *top)
 			return text_output_charset(c->lcset);
 		return text_output_charset(c->charset);
 	}
+	/* Not flattened: a text kept as it is stays in its own charset (html only in mode 2). */
 	cs = g_mime_object_get_content_type_parameter(top, "charset");
-	if (GMIME_IS_PART(top) && scrub_is_plain(top) && cs && *cs)
-		return c->charset;
-	return c->lcset;
+	if (!GMIME_IS_PART(top) || !cs || !*cs || !(scrub_is_plain(top) || scrub_is_html2(c, top)))
+		return c->lcset;
+	if (!c->charset)
+		c->charset = g_ascii_strdown(cs, -1);
+	return c->charset;
 }
 
 static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
@@ -212,16 +267,35 @@ static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
 
 	if (!top)
 		return LM_OK;
+	/* GMime keeps the top part's Content-* headers in the part, the rest in the message. */
+	c->header_bytes = scrub_header_bytes(GMIME_OBJECT(msg));
 	if ((rc = scrub_scan(c, top, 1, true)) != LM_OK)
 		return rc;
-	c->multipart = GMIME_IS_MULTIPART(top);
+	c->multipart = GMIME_IS_MULTIPART(top) && !scrub_degenerate(top);
 	c->msgcs = scrub_msgcs(c, top);
 	return scrub_walk(c, top, true);
+}
+
+/* What every exit of scrub_message() does: the reason and log line of a limit, cleanup. */
+static int scrub_finish(struct scrub_ctx *c, int rc)
+{
+	if (rc == LM_ETOOBIG && !c->r->reason.len)
+		scrub_limit(c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
+		            c->o->limits.max_decoded_bytes);
+	if (rc == LM_ETOOBIG)
+		log_warn(c->o->qid, "scrub: %s", buf_cstr(&c->r->reason));
+	if (c->store_open)
+		attstore_close(&c->store);
+	g_free(c->charset);
+	g_free(c->format);
+	g_free(c->delsp);
+	return rc;
 }
 
 int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_result *r,
                   bool want_message)
 {
+	const struct scrub_limits *l = o ? &o->limits : NULL;
 	struct scrub_ctx c;
 	int rc;
 
@@ -234,23 +308,12 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 	c.store.dirfd = c.store.lockfd = -1;
 	/* The scrubbed text is capped by the decoded content it comes from plus the notices. */
 	if (!r->text.data)
-		buf_init(&r->text,
-		         o->limits.max_decoded_bytes + o->limits.max_parts * 2048 + 65536);
+		buf_init(&r->text, l->max_decoded_bytes + l->max_parts * 2048 + 65536);
 	if ((rc = scrub_dirs(msg, &c)) == LM_OK)
 		rc = scrub_run(msg, &c);
 	if (rc == LM_OK && !(r->charset = strdup(c.msgcs ? c.msgcs : c.lcset)))
 		rc = LM_ENOMEM;
 	if (rc == LM_OK && want_message && !r->discarded)
 		rc = scrub_build_message(msg, &c);
-	if (rc == LM_ETOOBIG && !r->reason.len)
-		scrub_limit(&c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
-		            o->limits.max_decoded_bytes);
-	if (rc == LM_ETOOBIG)
-		log_warn(o->qid, "scrub: %s", buf_cstr(&r->reason));
-	if (c.store_open)
-		attstore_close(&c.store);
-	g_free(c.charset);
-	g_free(c.format);
-	g_free(c.delsp);
-	return rc;
+	return scrub_finish(&c, rc);
 }

@@ -10,13 +10,16 @@
 
 /** Also fsync the file before the rename (callers that batch use syncfs() instead). */
 #define ATOMICFILE_FSYNC 1
+/** The file is known not to exist (a directory made in this run): skip the comparison and
+ * create it with O_TMPFILE + link, which is atomic too; an existing file is still replaced. */
+#define ATOMICFILE_NEW 2
 
 /**
  * @brief Write path atomically: a temporary file in the same directory, then rename(2).
  * Nothing is written when path already holds exactly these bytes.
  * @param[in] path the file. @param[in] data, len the new contents.
  * @param[in] mode permission bits of a new file (e.g. 0644).
- * @param[in] flags 0 or ATOMICFILE_FSYNC.
+ * @param[in] flags 0, ATOMICFILE_FSYNC, ATOMICFILE_NEW.
  * @param[out] written true when the file was (re)written (may be NULL).
  * @return LM_OK; LM_EIO (errno kept; the temporary file is removed); LM_ENOMEM.
  */

@@ -39,7 +39,7 @@ struct export_period {
 struct export_view;
 
 /**
- * @brief Select the zone dates are shown in (export_ctime, the pages). Process-wide (TZ).
+ * @brief Select the zone dates are shown in (export_ctime, the pages); process-wide.
  * @param[in] tz an IANA zone name; "" or NULL is UTC.
  */
 void export_tz_set(const char *tz);
@@ -49,6 +49,9 @@ void export_tz_set(const char *tz);
  * @return LM_OK; LM_ETOOBIG; LM_ENOMEM.
  */
 int export_ctime(int64_t epoch, struct buf *out);
+
+/** @brief time.ctime() in that zone, for the .txt From_ line: "Sat May  1 00:43:06 2021". */
+int export_ctime_nozone(int64_t epoch, struct buf *out);
 
 /**
  * @brief Prepare a period: display subjects and authors, date/subject/author orders and the
@@ -95,6 +98,14 @@ int export_txt(const struct export_view *v, struct buf *out);
  * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO (zlib failed).
  */
 int export_gzip(const void *data, size_t len, struct buf *out);
+
+/**
+ * @brief The gzip of data, reusing an earlier gzip (old) of a prefix of it: the new text is
+ * appended as one more gzip member, so a post added to a period costs only its own bytes.
+ * Anything else in old (another text, corruption) is ignored and data compressed afresh.
+ * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO.
+ */
+int export_gzip_update(const void *old, size_t olen, const void *data, size_t len, struct buf *out);
 
 /** One row of the table of contents. */
 struct export_toc_row {

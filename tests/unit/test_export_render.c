@@ -234,6 +234,53 @@ static void test_txt(void **state)
 	fx_close(&f);
 }
 
+static char *gunzip_all(const struct buf *z, size_t *n)
+{
+	static char back[1 << 16];
+	z_stream zs;
+	int zrc;
+
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (Bytef *)z->data, zs.avail_in = (uInt)z->len;
+	zs.next_out = (Bytef *)back, zs.avail_out = sizeof(back);
+	while ((zrc = inflate(&zs, Z_FINISH)) == Z_STREAM_END && zs.avail_in > 0)
+		assert_int_equal(inflateReset(&zs), Z_OK); /* next member */
+	assert_int_equal(zrc, Z_STREAM_END);
+	*n = sizeof(back) - zs.avail_out;
+	inflateEnd(&zs);
+	return back;
+}
+
+/* A grown .txt gets one more gzip member; the same text keeps the same bytes. */
+static void test_gzip_update(void **state)
+{
+	const char *t1 = "From a\n\nfirst\n\n", *t2 = "From a\n\nfirst\n\nFrom b\n\nsecond\n\n";
+	struct buf g1, g2, g3, g4;
+	size_t n;
+	char *back;
+
+	(void)state;
+	buf_init(&g1, 1 << 20), buf_init(&g2, 1 << 20), buf_init(&g3, 1 << 20);
+	buf_init(&g4, 1 << 20);
+	assert_int_equal(export_gzip(t1, strlen(t1), &g1), LM_OK);
+	assert_int_equal(export_gzip_update(g1.data, g1.len, t2, strlen(t2), &g2), LM_OK);
+	assert_true(g2.len > g1.len);
+	assert_memory_equal(g2.data, g1.data, g1.len); /* the old member is kept as it was */
+	back = gunzip_all(&g2, &n);
+	assert_int_equal(n, strlen(t2));
+	assert_memory_equal(back, t2, n);
+	assert_int_equal(export_gzip_update(g2.data, g2.len, t2, strlen(t2), &g3), LM_OK);
+	assert_int_equal(g3.len, g2.len);
+	assert_memory_equal(g3.data, g2.data, g2.len);
+	/* an old gzip of another text is ignored */
+	assert_int_equal(export_gzip_update(g2.data, g2.len, "other\n", 6, &g4), LM_OK);
+	back = gunzip_all(&g4, &n);
+	assert_int_equal(n, 6);
+	assert_memory_equal(back, "other\n", 6);
+	buf_free(&g1), buf_free(&g2), buf_free(&g3), buf_free(&g4);
+}
+
 static void test_toc(void **state)
 {
 	struct export_toc_row rows[] = {{"2021-June", "June 2021", "2021-June.txt.gz", 2100, true},
@@ -333,6 +380,7 @@ int main(void)
 	        cmocka_unit_test(test_article_page),
 	        cmocka_unit_test(test_golden_article_head),
 	        cmocka_unit_test(test_txt),
+	        cmocka_unit_test(test_gzip_update),
 	        cmocka_unit_test(test_toc),
 	        cmocka_unit_test(test_hostile_fields),
 	        cmocka_unit_test(test_thread_loops_and_depth),
