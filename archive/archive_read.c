@@ -189,12 +189,39 @@ int archive_reserve_numbers(struct dbenv *env, const char *list, uint32_t next)
 	return rd_done(&r, dbenv_write(env, reserve_fn, &r));
 }
 
+/* One "pcount:<list>\0<period>" entry: count it and report it with its dirty mark. */
+static int one_period(MDB_txn *txn, struct dbenv *env, struct rd *r, const MDB_val *key,
+                      const MDB_val *val, size_t plen)
+{
+	uint32_t count = val->mv_size == 4 ? archive_get_be32(val->mv_data) : 0;
+	MDB_val dk, dv;
+	int rc;
+
+	buf_reset(&r->k2);
+	if ((rc = buf_append(&r->k2, (char *)key->mv_data + plen, key->mv_size - plen)) != LM_OK)
+		return rc;
+	r->count += count;
+	r->periods++;
+	if (r->pfn == NULL)
+		return LM_OK;
+	if ((rc = archive_key_dirty(&r->k, r->list, r->k2.data, false)) != LM_OK)
+		return rc;
+	dk = archive_val(&r->k);
+	rc = mdb_get(txn, dbenv_dbi(env, DB_DIRTY), &dk, &dv);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	if ((rc = r->pfn(r->k2.data, count, rc == 0, r->arg)) != 0)
+		return rc;
+	/* the cursor loop compares keys against the prefix in r->k */
+	return archive_key_dirty(&r->k, r->list, "", true);
+}
+
 /* Walk DB_META "pcount:<list>\0<period>" keys. */
 static int periods_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 {
 	struct rd *r = arg;
 	MDB_cursor *c;
-	MDB_val key, val, dk, dv;
+	MDB_val key, val;
 	size_t plen;
 	int rc;
 
@@ -208,22 +235,7 @@ static int periods_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		if (key.mv_size <= plen || memcmp(key.mv_data, r->k.data, plen) != 0)
 			break;
-		buf_reset(&r->k2);
-		if ((rc = buf_append(&r->k2, (char *)key.mv_data + plen, key.mv_size - plen)))
-			break;
-		r->count += val.mv_size == 4 ? archive_get_be32(val.mv_data) : 0;
-		r->periods++;
-		if (r->pfn == NULL)
-			continue;
-		if ((rc = archive_key_dirty(&r->k, r->list, r->k2.data, false)) != LM_OK)
-			break;
-		dk = archive_val(&r->k);
-		rc = mdb_get(txn, dbenv_dbi(env, DB_DIRTY), &dk, &dv);
-		if (rc != 0 && rc != MDB_NOTFOUND)
-			break;
-		rc = r->pfn(r->k2.data, val.mv_size == 4 ? archive_get_be32(val.mv_data) : 0,
-		            rc == 0, r->arg);
-		if (rc != 0 || (rc = archive_key_dirty(&r->k, r->list, "", true)) != LM_OK)
+		if ((rc = one_period(txn, env, r, &key, &val, plen)) != 0)
 			break;
 	}
 	mdb_cursor_close(c);

@@ -225,7 +225,9 @@ int archive_key_msgid(struct buf *k, const char *list, const char *id, size_t le
 		id++, len -= 2;
 	if ((rc = key_list(k, list)) != LM_OK)
 		return rc;
-	if (len <= ARCHIVE_MAX_ID && memchr(id, '\001', len) == NULL)
+	/* ids that could pass for a hashed or a content key are hashed too */
+	if (len <= ARCHIVE_MAX_ID && memchr(id, '\001', len) == NULL &&
+	    (len == 0 || id[0] != '\002'))
 		return buf_append(k, id, len);
 	if (!EVP_Digest(id, len, md, NULL, EVP_sha256(), NULL))
 		return LM_ENOMEM;

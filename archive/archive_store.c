@@ -78,6 +78,60 @@ static int get_record(MDB_txn *txn, struct dbenv *env, struct batch *b, uint32_t
 	return mdb_get(txn, dbenv_dbi(env, DB_ARTICLES), &key, val);
 }
 
+/* "<list>\0\002" + content hash: the index of posts whose Message-ID was generated. */
+static int content_key(struct batch *b, size_t i)
+{
+	unsigned char k[1 + ARCHIVE_HASH_LEN] = {'\002'};
+	int rc;
+
+	memcpy(k + 1, b->hash[i], ARCHIVE_HASH_LEN);
+	buf_reset(&b->k);
+	if ((rc = buf_append(&b->k, b->list, strlen(b->list) + 1)) != LM_OK)
+		return rc;
+	return buf_append(&b->k, k, sizeof(k));
+}
+
+/* A post with a generated Message-ID: archived already if its content is. */
+static int dedupe_content(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i, bool *found)
+{
+	struct article *a = b->items[i].a, view;
+	MDB_val key, val;
+	int rc;
+
+	*found = false;
+	if ((rc = content_key(b, i)) != LM_OK)
+		return rc;
+	key = archive_val(&b->k);
+	rc = mdb_get(txn, dbenv_dbi(env, DB_MSGIDS), &key, &val);
+	if (rc != 0 || val.mv_size != 4)
+		return rc == MDB_NOTFOUND ? 0 : rc ? rc : MDB_CORRUPTED;
+	a->seq = archive_get_be32(val.mv_data);
+	if ((rc = get_record(txn, env, b, a->seq, &val)) != 0 ||
+	    archive_rec_view(&val, a->seq, &view) != LM_OK)
+		return rc ? rc : MDB_CORRUPTED;
+	*found = true;
+	a->parent = view.parent;
+	if (article_set(&a->msgid, view.msgid, strlen(view.msgid)) != LM_OK ||
+	    article_set(&a->period, view.period, strlen(view.period)) != LM_OK)
+		return LM_ENOMEM;
+	return 0;
+}
+
+static int write_content_key(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i)
+{
+	unsigned char s[4];
+	MDB_val key, val = {4, s};
+	int rc;
+
+	if (!b->items[i].a->msgid_generated)
+		return 0;
+	if ((rc = content_key(b, i)) != LM_OK)
+		return rc;
+	archive_put_be32(s, b->items[i].a->seq);
+	key = archive_val(&b->k);
+	return mdb_put(txn, dbenv_dbi(env, DB_MSGIDS), &key, &val, 0);
+}
+
 /* Is this post already archived (same Message-ID and content)? Sets the item when it is. */
 static int dedupe(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i, bool *found)
 {
@@ -131,15 +185,22 @@ static int id_in_period(MDB_txn *txn, struct dbenv *env, struct batch *b, const 
 	return MDB_NOTFOUND;
 }
 
-/* In-Reply-To: the first <...>, brackets stripped. */
+/* In-Reply-To as pipermail's greedy (<.*>): from the first '<' to the last '>' of the first
+ * line holding both, brackets stripped; "<a> <b>" thus names no article. */
 static int parent_irt(MDB_txn *txn, struct dbenv *env, struct batch *b, const struct article *a,
                       uint32_t *parent)
 {
-	const char *lt = strchr(a->in_reply_to, '<'), *gt;
+	const char *line = a->in_reply_to, *end, *lt, *gt;
 
-	if (lt == NULL || (gt = strchr(lt, '>')) == NULL)
-		return MDB_NOTFOUND;
-	return id_in_period(txn, env, b, lt, (size_t)(gt - lt + 1), a->period, parent);
+	for (; *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		lt = memchr(line, '<', (size_t)(end - line));
+		for (gt = end; gt > line && gt[-1] != '>'; gt--)
+			;
+		if (lt != NULL && gt - 1 > lt)
+			return id_in_period(txn, env, b, lt, (size_t)(gt - lt), a->period, parent);
+	}
+	return MDB_NOTFOUND;
 }
 
 /* References present in this period: the one with the latest date. */
@@ -302,9 +363,13 @@ static int append_one(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i
 	struct archive_item *it = &b->items[i];
 	struct article *a = it->a;
 	bool found = false;
-	int rc;
+	int rc = 0;
 
-	if (a->msgid[0] && (rc = dedupe(txn, env, b, i, &found)) != 0)
+	if (a->msgid_generated)
+		rc = dedupe_content(txn, env, b, i, &found);
+	else if (a->msgid[0])
+		rc = dedupe(txn, env, b, i, &found);
+	if (rc != 0)
 		return rc;
 	if ((it->existed = found))
 		return 0;
@@ -318,7 +383,8 @@ static int append_one(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i
 		return LM_ETOOBIG;
 	a->seq = it->number ? it->number : *next;
 	if ((rc = find_parent(txn, env, b, i)) || (rc = write_record(txn, env, b, i)) ||
-	    (rc = write_msgid(txn, env, b, a)) || (rc = write_indexes(txn, env, b, i)))
+	    (rc = write_msgid(txn, env, b, a)) || (rc = write_content_key(txn, env, b, i)) ||
+	    (rc = write_indexes(txn, env, b, i)))
 		return rc;
 	if (a->seq >= *next)
 		*next = a->seq == UINT32_MAX ? UINT32_MAX : a->seq + 1;

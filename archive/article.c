@@ -188,39 +188,54 @@ static int parseaddr(const char *v, char **name, char **addr)
 	return LM_OK;
 }
 
-static int set_author(GMimeMessage *msg, struct article *a)
+/* parseaddr() of a header of msg (unfolded); both strings "" when it is missing. */
+static int header_addr(GMimeMessage *msg, const char *name, char **dname, char **addr)
 {
-	char *from = raw_header(msg, "From"), *u = NULL, *name = NULL, *addr = NULL;
-	int rc = LM_ENOMEM;
+	char *raw = raw_header(msg, name), *u = raw ? unfold(raw) : NULL;
+	int rc = u ? parseaddr(u, dname, addr) : LM_ENOMEM;
 
-	if (from == NULL || (u = unfold(from)) == NULL || parseaddr(u, &name, &addr) != LM_OK)
-		goto fail;
-	if (*addr == '\0') {
-		char *rt = raw_header(msg, "Reply-To"), *ru = rt ? unfold(rt) : NULL, *n2 = NULL;
-		free(rt);
-		free(addr);
-		addr = NULL;
-		if (ru == NULL || parseaddr(ru, &n2, &addr) != LM_OK) {
-			free(ru);
-			free(n2);
-			goto fail;
-		}
-		free(ru);
-		free(n2);
-	}
+	free(raw);
+	free(u);
+	return rc;
+}
+
+/* Name and address after parseaddr/strip_separators: email, author_raw and author. */
+static int take_author(struct article *a, char *name, char *addr)
+{
+	char *dec;
+	int rc;
+
 	free(a->email);
 	a->email = addr;
-	addr = NULL;
-	rc = article_set(&a->author_raw, *name ? name : a->email, strlen(*name ? name : a->email));
+	rc = article_set(&a->author_raw, *name ? name : addr, strlen(*name ? name : addr));
+	if (rc == LM_OK && (dec = decode_text(a->author_raw)) == NULL)
+		rc = LM_ENOMEM;
 	if (rc == LM_OK) {
-		char *dec = decode_text(a->author_raw);
-		rc = dec ? LM_OK : LM_ENOMEM;
-		if (dec)
-			free(a->author), a->author = dec;
+		free(a->author);
+		a->author = dec;
 	}
-fail:
-	free(from), free(u), free(name), free(addr);
+	free(name);
 	return rc;
+}
+
+static int set_author(GMimeMessage *msg, struct article *a)
+{
+	char *name = NULL, *addr = NULL, *n2 = NULL, *a2 = NULL;
+
+	if (header_addr(msg, "From", &name, &addr) != LM_OK)
+		goto fail;
+	/* no address in From: the address (only) of Reply-To */
+	if (*addr == '\0') {
+		if (header_addr(msg, "Reply-To", &n2, &a2) != LM_OK)
+			goto fail;
+		free(n2);
+		free(addr);
+		addr = a2;
+	}
+	return take_author(a, name, addr);
+fail:
+	free(name), free(addr), free(n2), free(a2);
+	return LM_ENOMEM;
 }
 
 static bool date_ok(int64_t t, time_t now)
@@ -324,10 +339,15 @@ static int set_body_and_id(GMimeMessage *msg, const struct scrub_result *sr, str
 {
 	int rc = LM_OK;
 
-	if (sr && sr->message_id && *sr->message_id)
+	if (sr && sr->message_id && *sr->message_id) {
 		rc = article_set(&a->msgid, sr->message_id, strlen(sr->message_id));
-	else
+		a->msgid_generated = sr->generated_msgid;
+	} else {
 		rc = take(&a->msgid, raw_header(msg, "Message-ID"));
+	}
+	/* no Message-ID at all: only the content can tell a retry */
+	if (rc == LM_OK && a->msgid[0] == '\0')
+		a->msgid_generated = true;
 	if (rc == LM_OK && sr && sr->text.len) {
 		rc = article_set(&a->body, sr->text.data, sr->text.len);
 		a->body_len = sr->text.len;

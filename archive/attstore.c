@@ -3,6 +3,7 @@
  * time and opened O_NOFOLLOW; files are written to an O_EXCL temporary, fsynced and link()ed
  * to a free name, so nothing is ever overwritten and a retry reuses identical files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,8 +17,9 @@
 #include "lmerr.h"
 #include "log.h"
 
-#define STORE_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-#define STORE_CMP_CHUNK 65536
+#define STORE_DIR_FLAGS  (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define STORE_CMP_CHUNK  65536
+#define STORE_TMP_PREFIX ".lmtmp-"
 
 static bool store_digits(const char *s, size_t n, bool hex)
 {
@@ -34,7 +36,13 @@ static int store_subdir(int dirfd, const char *name, const char *qid)
 {
 	int fd;
 
-	if (mkdirat(dirfd, name, 0775) != 0 && errno != EEXIST) {
+	/* A new directory entry is made durable like the files that will go in it. */
+	if (mkdirat(dirfd, name, 0775) == 0) {
+		if (fsync(dirfd) != 0) {
+			log_syserr(qid, "scrub: cannot fsync the parent of %s", name);
+			return -1;
+		}
+	} else if (errno != EEXIST) {
 		log_syserr(qid, "scrub: cannot create directory %s", name);
 		return -1;
 	}
@@ -75,11 +83,31 @@ static int store_lock(struct attstore *s)
 	return LM_OK;
 }
 
+/* Under the lock no other scrub of this directory is running: a temporary file left here
+ * was left by a crashed run and goes. */
+static void store_sweep(struct attstore *s)
+{
+	int fd = dup(s->dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, STORE_TMP_PREFIX, strlen(STORE_TMP_PREFIX)) == 0 &&
+		    unlinkat(s->dirfd, e->d_name, 0) == 0)
+			log_warn(s->qid, "scrub: removed a stale temporary file in %s", s->rel);
+	closedir(d);
+}
+
 int attstore_open(struct attstore *s, const char *root, const char *datedir, const char *hash8,
                   const char *qid)
 {
 	const char *names[3] = {"attachments", datedir, hash8};
-	int fd = -1, next, i, err = 0;
+	int fd = -1, next, i, err = 0, rc;
 
 	memset(s, 0, sizeof(*s));
 	s->dirfd = s->lockfd = -1;
@@ -97,7 +125,9 @@ int attstore_open(struct attstore *s, const char *root, const char *datedir, con
 			return err == ELOOP || err == ENOTDIR ? LM_EPERM : LM_EIO;
 	}
 	s->dirfd = fd;
-	return store_lock(s);
+	if ((rc = store_lock(s)) == LM_OK)
+		store_sweep(s);
+	return rc;
 }
 
 int attstore_tmp(struct attstore *s, int *fd, char tmpname[64])
@@ -105,7 +135,8 @@ int attstore_tmp(struct attstore *s, int *fd, char tmpname[64])
 	int tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		snprintf(tmpname, 64, ".lmtmp-%ld-%u-%d", (long)getpid(), s->tmpseq++, rand());
+		snprintf(tmpname, 64, STORE_TMP_PREFIX "%ld-%u-%d", (long)getpid(), s->tmpseq++,
+		         rand());
 		*fd = openat(s->dirfd, tmpname, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		             0664);
 		if (*fd >= 0)

@@ -100,12 +100,11 @@ static void date_chop(char *w, char c)
 		w[n - 1] = '\0';
 }
 
-/* email._parseaddr._parsedate_tz, reduced to the year, month and day it yields. */
-static bool date_parse(const char *date, long *y, long *m, long *d)
+/* The word shuffling at the start of _parsedate_tz(): no day name, five words. */
+static size_t date_words(const char *date, char w[DATE_WORDS][DATE_WORD])
 {
-	char w[DATE_WORDS][DATE_WORD], tmp[DATE_WORD], *p;
-	size_t n = date_split(date, w), i;
-	long dummy;
+	size_t n = date_split(date, w);
+	char *p;
 
 	if (n && (w[0][strlen(w[0]) - 1] == ',' || date_isday(w[0]))) {
 		memmove(w, w + 1, sizeof(w[0]) * (n - 1));
@@ -113,14 +112,43 @@ static bool date_parse(const char *date, long *y, long *m, long *d)
 	} else if (n && (p = strrchr(w[0], ','))) {
 		memmove(w[0], p + 1, strlen(p + 1) + 1);
 	}
-	if (n == 4 && (p = strchr(w[3], '+')) && p > w[3]) {
+	if (n == 4 && (p = strchr(w[3], '+')) && p > w[3])
 		*p = '\0';
-		n = 5;
-	} else if (n == 4) {
+	if (n == 4 && !p)
 		w[4][0] = '\0';
-		n = 5;
-	}
-	if (n < 5)
+	return n == 4 ? 5 : n;
+}
+
+static void date_swap(char *a, char *b)
+{
+	char tmp[DATE_WORD];
+
+	memcpy(tmp, a, DATE_WORD);
+	memcpy(a, b, DATE_WORD);
+	memcpy(b, tmp, DATE_WORD);
+}
+
+/* The time must have two or three numeric fields, or parsedate() gives None. */
+static bool date_time_ok(char *tm)
+{
+	char *p, *save = NULL;
+	long dummy;
+	int i;
+
+	date_chop(tm, ',');
+	for (i = 0, p = strtok_r(tm, ":", &save); p; p = strtok_r(NULL, ":", &save), i++)
+		if (!date_int(p, &dummy))
+			return false;
+	return i == 2 || i == 3;
+}
+
+/* email._parseaddr._parsedate_tz, reduced to the year, month and day it yields. */
+static bool date_parse(const char *date, long *y, long *m, long *d)
+{
+	char w[DATE_WORDS][DATE_WORD];
+
+	memset(w, 0, sizeof(w));
+	if (date_words(date, w) < 5)
 		return false;
 	if (!(*m = date_month(w[1]))) {
 		if (!(*m = date_month(w[0])))
@@ -128,20 +156,12 @@ static bool date_parse(const char *date, long *y, long *m, long *d)
 		memcpy(w[0], w[1], DATE_WORD);
 	}
 	date_chop(w[0], ',');
-	if (strchr(w[2], ':') && strchr(w[2], ':') != w[2]) {
-		memcpy(tmp, w[2], DATE_WORD);
-		memcpy(w[2], w[3], DATE_WORD);
-		memcpy(w[3], tmp, DATE_WORD);
-	}
+	if (strchr(w[2], ':') && strchr(w[2], ':') != w[2])
+		date_swap(w[2], w[3]);
 	date_chop(w[2], ',');
 	if (!isdigit((unsigned char)w[2][0]))
 		memcpy(w[2], w[4], DATE_WORD);
-	date_chop(w[3], ',');
-	/* The time must have two or three numeric fields, or parsedate() gives None. */
-	for (i = 0, p = strtok(w[3], ":"); p; p = strtok(NULL, ":"), i++)
-		if (!date_int(p, &dummy))
-			return false;
-	if ((i != 2 && i != 3) || !date_int(w[2], y) || !date_int(w[0], d))
+	if (!date_time_ok(w[3]) || !date_int(w[2], y) || !date_int(w[0], d))
 		return false;
 	if (*y >= 0 && *y < 100)
 		*y += *y > 68 ? 1900 : 2000;

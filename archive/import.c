@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 
 #include "import.h"
 #include "lmerr.h"
+#include "period.h"
 
 #define IMPORT_BATCH 500
 
@@ -26,6 +28,7 @@ struct run {
 	size_t n, cap;
 	time_t now;
 	double last_draw;
+	char file_period[64]; /* a pipermail <period>.txt file's period, or "" */
 };
 
 static double now_sec(void)
@@ -107,6 +110,27 @@ static void number_post(struct run *r, struct archive_item *it)
 	} else if (r->o->explicit_numbers) {
 		it->number = r->o->explicit_next++;
 	}
+	/* a post of 2019-February.txt stays in 2019-February, whatever the zone says */
+	if (it->period == NULL && r->file_period[0])
+		it->period = r->file_period;
+}
+
+/* The period a pipermail period file is named after, when it is one of the list's. */
+static void file_period(struct run *r)
+{
+	const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
+	size_t n = strcspn(base, ".");
+	struct buf label;
+
+	r->file_period[0] = '\0';
+	if (mbox_format_of(r->mb) != MBOX_PIPERMAIL || n == 0 || n >= sizeof(r->file_period))
+		return;
+	memcpy(r->file_period, base, n);
+	r->file_period[n] = '\0';
+	buf_init(&label, BUF_CAP_SMALL);
+	if (period_label(r->file_period, r->o->conf.freq, &label) != LM_OK)
+		r->file_period[0] = '\0';
+	buf_free(&label);
 }
 
 #ifdef LM_HAVE_SCRUB
@@ -222,9 +246,14 @@ static int add_message(struct run *r, const struct mbox_msg *m)
 	} else {
 		rc = build_raw(r, m, a, &why);
 	}
+	if (rc == LM_EIO || rc == LM_EPERM || rc == LM_ENOMEM) {
+		/* storage or memory failed: stop rather than lose attachments of every post */
+		report(r, m, why);
+		return rc;
+	}
 	if (rc != LM_OK) {
 		report(r, m, why);
-		return rc == LM_ENOMEM ? rc : LM_OK;
+		return LM_OK;
 	}
 	r->items[r->n] = (struct archive_item){.a = a};
 	r->lines[r->n] = m->line;
@@ -237,9 +266,10 @@ static int add_message(struct run *r, const struct mbox_msg *m)
 static int run_file(struct run *r)
 {
 	struct mbox_msg m;
-	int rc;
+	int rc, frc;
 
 	mbox_msg_init(&m, r->o->max_message);
+	file_period(r);
 	while ((rc = mbox_next(r->mb, &m)) == LM_OK || rc == LM_ETOOBIG) {
 		r->st->messages++;
 		if (rc == LM_ETOOBIG)
@@ -249,8 +279,10 @@ static int run_file(struct run *r)
 		progress(r, false);
 	}
 	mbox_msg_free(&m);
+	/* the posts read before a failure are archived all the same */
+	frc = flush(r);
 	if (rc == LM_ENOENT || rc == LM_OK)
-		rc = flush(r);
+		rc = frc;
 	progress(r, true);
 	return rc;
 }
@@ -279,6 +311,7 @@ int import_begin(struct dbenv *env, struct import_opts *o)
 int import_file(struct dbenv *env, const char *path, struct import_opts *o, struct import_stats *st)
 {
 	struct run r = {.env = env, .o = o, .st = st, .path = path, .now = time(NULL)};
+	struct stat sb;
 	int rc;
 
 	r.cap = o->batch ? o->batch : IMPORT_BATCH;
@@ -287,8 +320,12 @@ int import_file(struct dbenv *env, const char *path, struct import_opts *o, stru
 	r.lines = calloc(r.cap, sizeof(*r.lines));
 	if (r.arts == NULL || r.items == NULL || r.lines == NULL)
 		rc = LM_ENOMEM;
-	else if ((rc = mbox_open(path, o->fmt, o->max_message, &r.mb)) == LM_OK)
+	else if ((rc = mbox_open(path, o->fmt, o->max_message, &r.mb)) == LM_OK) {
+		/* the last date fallback: the file's time, so that a re-import changes nothing */
+		if (stat(path, &sb) == 0)
+			r.now = sb.st_mtime;
 		rc = run_file(&r);
+	}
 	mbox_close(r.mb);
 	free(r.arts);
 	free(r.items);

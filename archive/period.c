@@ -46,8 +46,14 @@ int period_localtime(int64_t epoch, const char *tz, struct tm *tm, char abbr[16]
 	time_t t = (time_t)epoch;
 	int rc = LM_OK;
 
-	if (tz == NULL || *tz == '\0')
-		tz = "UTC";
+	/* UTC needs neither the zone database nor the process-wide zone */
+	if (tz == NULL || *tz == '\0' || strcmp(tz, "UTC") == 0) {
+		if (gmtime_r(&t, tm) == NULL)
+			return LM_EINVAL;
+		if (abbr)
+			snprintf(abbr, 16, "UTC");
+		return LM_OK;
+	}
 	pthread_mutex_lock(&tz_lock);
 	if (strcmp(tz, tz_current) != 0) {
 		if ((rc = zone_check(tz)) == LM_OK) {

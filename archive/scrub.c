@@ -57,8 +57,14 @@ static char *scrub_raw_header(GMimeMessage *msg, const char *name)
 
 	if (!h)
 		return NULL;
+	/* Python lstrip()s the first line only: an empty first line goes entirely, and the
+	 * continuation line keeps its leading blank. */
 	v = v ? v : "";
 	v += strspn(v, " \t");
+	if (*v == '\r')
+		v++;
+	if (*v == '\n')
+		v++;
 	if (!(out = malloc(strlen(v) + 1)))
 		return NULL;
 	for (o = out; *v; v++)
@@ -189,6 +195,15 @@ static int scrub_check_opts(const struct scrub_opts *o)
 	return LM_OK;
 }
 
+static bool scrub_is_html2(struct scrub_ctx *c, GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return c->o->html_sanitizer == 2 && ct &&
+	       g_ascii_strcasecmp(g_mime_content_type_get_media_type(ct), "text") == 0 &&
+	       g_ascii_strcasecmp(g_mime_content_type_get_media_subtype(ct), "html") == 0;
+}
+
 /* spec 6.5 step 1, and the charset a non-multipart result is in. */
 static const char *scrub_msgcs(struct scrub_ctx *c, GMimeObject *top)
 {
@@ -199,10 +214,13 @@ static const char *scrub_msgcs(struct scrub_ctx *c, GMimeObject *top)
 			return text_output_charset(c->lcset);
 		return text_output_charset(c->charset);
 	}
+	/* Not flattened: a text kept as it is stays in its own charset (html only in mode 2). */
 	cs = g_mime_object_get_content_type_parameter(top, "charset");
-	if (GMIME_IS_PART(top) && scrub_is_plain(top) && cs && *cs)
-		return c->charset;
-	return c->lcset;
+	if (!GMIME_IS_PART(top) || !cs || !*cs || !(scrub_is_plain(top) || scrub_is_html2(c, top)))
+		return c->lcset;
+	if (!c->charset)
+		c->charset = g_ascii_strdown(cs, -1);
+	return c->charset;
 }
 
 static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
@@ -219,9 +237,26 @@ static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
 	return scrub_walk(c, top, true);
 }
 
+/* What every exit of scrub_message() does: the reason and log line of a limit, cleanup. */
+static int scrub_finish(struct scrub_ctx *c, int rc)
+{
+	if (rc == LM_ETOOBIG && !c->r->reason.len)
+		scrub_limit(c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
+		            c->o->limits.max_decoded_bytes);
+	if (rc == LM_ETOOBIG)
+		log_warn(c->o->qid, "scrub: %s", buf_cstr(&c->r->reason));
+	if (c->store_open)
+		attstore_close(&c->store);
+	g_free(c->charset);
+	g_free(c->format);
+	g_free(c->delsp);
+	return rc;
+}
+
 int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_result *r,
                   bool want_message)
 {
+	const struct scrub_limits *l = o ? &o->limits : NULL;
 	struct scrub_ctx c;
 	int rc;
 
@@ -234,23 +269,12 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 	c.store.dirfd = c.store.lockfd = -1;
 	/* The scrubbed text is capped by the decoded content it comes from plus the notices. */
 	if (!r->text.data)
-		buf_init(&r->text,
-		         o->limits.max_decoded_bytes + o->limits.max_parts * 2048 + 65536);
+		buf_init(&r->text, l->max_decoded_bytes + l->max_parts * 2048 + 65536);
 	if ((rc = scrub_dirs(msg, &c)) == LM_OK)
 		rc = scrub_run(msg, &c);
 	if (rc == LM_OK && !(r->charset = strdup(c.msgcs ? c.msgcs : c.lcset)))
 		rc = LM_ENOMEM;
 	if (rc == LM_OK && want_message && !r->discarded)
 		rc = scrub_build_message(msg, &c);
-	if (rc == LM_ETOOBIG && !r->reason.len)
-		scrub_limit(&c, "scrubbed text exceeds MaxDecodedBytes (%zu)",
-		            o->limits.max_decoded_bytes);
-	if (rc == LM_ETOOBIG)
-		log_warn(o->qid, "scrub: %s", buf_cstr(&r->reason));
-	if (c.store_open)
-		attstore_close(&c.store);
-	g_free(c.charset);
-	g_free(c.format);
-	g_free(c.delsp);
-	return rc;
+	return scrub_finish(&c, rc);
 }

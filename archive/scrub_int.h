@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <iconv.h>
+
 #include <gmime/gmime.h>
 
 #include "attstore.h"
@@ -49,6 +51,15 @@ struct sink_tt {
 	size_t col;
 };
 
+/** Streaming conversion of one text part (scrub_conv.c). */
+struct text_conv {
+	iconv_t cd;         /* part charset -> UTF-8, or (iconv_t)-1 for ASCII */
+	const char *target; /* keep only what this charset encodes, or NULL */
+	struct buf tmp;     /* one chunk in UTF-8 before the restriction */
+	size_t ncarry;
+	char carry[16]; /* a multibyte sequence cut at the end of the last chunk */
+};
+
 /** One scrub run. */
 struct scrub_ctx {
 	const struct scrub_opts *o;
@@ -78,25 +89,41 @@ void sink_tt_init(struct sink_tt *s, struct scrub_sink *next);
 
 /** Decoded content of a leaf part (CRLF -> LF where the bytes are text); unref when done. */
 GMimeStream *scrub_decoded(GMimePart *part, bool text);
+/** The content as it is in the message, still encoded (CRLF -> LF); unref when done. */
+GMimeStream *scrub_raw(GMimePart *part);
 /** Copy a stream into a sink, counting against MaxDecodedBytes; *count gets the bytes. */
 int scrub_pump(struct scrub_ctx *c, GMimeStream *in, struct scrub_sink *out, uint64_t *count);
 /** Set r->reason and return LM_ETOOBIG. */
 int scrub_limit(struct scrub_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/** bytes in charset (NULL/unknown: ASCII) -> UTF-8; bad input becomes U+FFFD. */
-int text_to_utf8(const char *in, size_t n, const char *charset, struct buf *out);
 /** Append UTF-8 text keeping only what charset can encode ('?' for the rest).
  * @return LM_OK, LM_ENOENT (charset unknown), LM_ENOMEM, LM_ETOOBIG. */
 int text_restrict(const char *in, size_t n, const char *charset, struct buf *out);
 /** Mailman's Utils.oneline(): RFC 2047 decoded, lines joined, in lcset ('?'), as UTF-8. */
 int text_oneline(const char *raw, const char *lcset, struct buf *out);
+/** The same for text already decoded to UTF-8 (a file name): line breaks gone, lcset '?'. */
+int text_oneline_utf8(const char *s, const char *lcset, struct buf *out);
 /** email.Charset's output_charset (euc-jp, shift_jis -> iso-2022-jp), else cs itself. */
 const char *text_output_charset(const char *cs);
 /** Does iconv know the charset? */
 bool text_charset_known(const char *cs);
 
+/** Start converting from charset from (NULL: ASCII) to UTF-8, restricted to restrict_to
+ * (a charset iconv knows) unless NULL. */
+int text_conv_open(struct text_conv *t, const char *from, const char *restrict_to);
+/** Convert the next chunk (final: the last one) and append it to out. */
+int text_conv_feed(struct text_conv *t, const char *p, size_t n, bool final, struct buf *out);
+void text_conv_close(struct text_conv *t);
+
 /** Per-part rules of spec 6.3 on one leaf; appends to r->text. */
 int scrub_part(struct scrub_ctx *c, GMimeObject *obj, bool outer);
+/** Start one text of the flattened message: the separator, and the conversion it needs
+ * (is_utf8: the text is a notice already in UTF-8); *start is where the text begins. */
+int scrub_text_begin(struct scrub_ctx *c, const char *partcs, bool is_utf8, struct text_conv *t,
+                     size_t *start);
+/** Finish a text begun with scrub_text_begin() (rc: how feeding it went); returns rc or the
+ * first error of the finish. */
+int scrub_text_end(struct scrub_ctx *c, struct text_conv *t, size_t start, int rc);
 /** Append one text of the flattened message (separator, charset conversion, final \n). */
 int scrub_add_text(struct scrub_ctx *c, const char *p, size_t n, const char *partcs, bool is_utf8);
 /** Store the content of a sink-producing callback as an attachment; url gets <...>. */

@@ -1,7 +1,7 @@
 /*
  * scrub_message.c: the scrubbed message itself for scrub_nondigest delivery: the original
  * headers (minus the MIME ones) over one text/plain part holding the scrubbed text in the
- * message charset, encoded as Mailman does (us-ascii 7bit, utf-8 base64, others QP).
+ * message charset, encoded as Mailman does (us-ascii 7bit, iso-8859-x QP, utf-8 base64).
  */
 #include <errno.h>
 #include <iconv.h>
@@ -68,13 +68,15 @@ static GMimeStream *msg_encode(const struct buf *text, const char **cs)
 	return g_mime_stream_mem_new_with_byte_array(out);
 }
 
+/* email.Charset's body encodings: none for us-ascii and iso-2022-jp, QP for iso-8859-x,
+ * base64 for utf-8 and every charset it has no entry for. */
 static GMimeContentEncoding msg_cte(const char *cs)
 {
-	if (g_ascii_strcasecmp(cs, "us-ascii") == 0)
+	if (g_ascii_strcasecmp(cs, "us-ascii") == 0 || g_ascii_strcasecmp(cs, "iso-2022-jp") == 0)
 		return GMIME_CONTENT_ENCODING_7BIT;
-	if (g_ascii_strcasecmp(cs, "utf-8") == 0)
-		return GMIME_CONTENT_ENCODING_BASE64;
-	return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	if (g_ascii_strncasecmp(cs, "iso-8859-", 9) == 0)
+		return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	return GMIME_CONTENT_ENCODING_BASE64;
 }
 
 int scrub_build_message(GMimeMessage *msg, struct scrub_ctx *c)

@@ -29,52 +29,54 @@ static int part_header(GMimeObject *obj, const char *name, const char *dflt, boo
                        const char *lcset, struct buf *out)
 {
 	const char *v = g_mime_object_get_header(obj, name);
-	const char *p;
-	int rc = LM_OK;
 
 	if (!v)
 		return buf_puts(out, dflt);
-	if (decode)
-		return text_oneline(v, lcset, out);
-	for (p = v; *p && rc == LM_OK; p++)
-		if (*p != '\r' && *p != '\n')
-			rc = buf_putc(out, *p);
-	return rc;
+	return decode ? text_oneline(v, lcset, out) : text_oneline_utf8(v, "utf-8", out);
 }
 
+/* The file name decoded (RFC 2047/2231) on one line: a name can never add a notice line. */
 static int part_name(struct scrub_ctx *c, GMimeObject *obj, struct buf *out)
 {
 	const char *f = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
-	int rc;
 
-	if (!f)
-		return buf_puts(out, "not available");
-	rc = text_restrict(f, strlen(f), c->lcset, out);
-	return rc == LM_ENOENT ? text_restrict(f, strlen(f), "us-ascii", out) : rc;
+	return f ? text_oneline_utf8(f, c->lcset, out) : buf_puts(out, "not available");
 }
 
+struct sink_text {
+	struct scrub_sink base;
+	struct text_conv *conv;
+	struct buf *out;
+};
+
+static int sink_text_put(struct scrub_sink *base, const char *p, size_t n)
+{
+	struct sink_text *s = (struct sink_text *)base;
+
+	return text_conv_feed(s->conv, p, n, false, s->out);
+}
+
+/* A text kept inline streams from the decoder through the charset conversion into r->text:
+ * no copy of the part is held besides the result. */
 static int part_inline(struct scrub_ctx *c, GMimePart *part)
 {
-	struct buf text;
-	struct sink_buf sb;
+	struct sink_text st = {{sink_text_put}, NULL, &c->r->text};
+	struct text_conv conv;
 	GMimeStream *in;
+	size_t start;
 	uint64_t n;
 	int rc;
 
 	if (part_empty(part))
 		return LM_OK;
-	buf_init(&text, c->o->limits.max_decoded_bytes ? c->o->limits.max_decoded_bytes : 1);
-	sink_buf_init(&sb, &text);
-	in = scrub_decoded(part, true);
-	rc = scrub_pump(c, in, &sb.base, &n);
-	g_object_unref(in);
-	if (rc == LM_ETOOBIG && !c->r->reason.len)
-		rc = scrub_limit(c, "a text part exceeds MaxDecodedBytes");
-	if (rc == LM_OK)
-		rc = scrub_add_text(c, text.data ? text.data : "", text.len,
-		                    part_charset(GMIME_OBJECT(part)), false);
-	buf_free(&text);
-	return rc;
+	st.conv = &conv;
+	rc = scrub_text_begin(c, part_charset(GMIME_OBJECT(part)), false, &conv, &start);
+	if (rc == LM_OK) {
+		in = scrub_decoded(part, true);
+		rc = scrub_pump(c, in, &st.base, &n);
+		g_object_unref(in);
+	}
+	return scrub_text_end(c, &conv, start, rc);
 }
 
 static int part_notice(struct scrub_ctx *c, struct buf *n)
@@ -129,7 +131,9 @@ static int part_html(struct scrub_ctx *c, GMimeObject *obj, bool outer, struct b
 
 static int part_rfc822(struct scrub_ctx *c, GMimeObject *obj, struct buf *n, struct buf *url)
 {
-	GMimeMessage *sub = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+	GMimeMessage *sub = GMIME_IS_MESSAGE_PART(obj)
+	                            ? g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj))
+	                            : NULL;
 	GMimeObject *so = sub ? GMIME_OBJECT(sub) : NULL;
 	uint64_t size = 0;
 	int rc;
@@ -197,6 +201,8 @@ static int part_dispatch(struct scrub_ctx *c, GMimeObject *obj, const char *ctyp
 		return part_plain(c, obj, n, url);
 	if (strcmp(ctype, "text/html") == 0)
 		return part_html(c, obj, outer, n, url);
+	if (strcmp(ctype, "message/rfc822") == 0)
+		return part_rfc822(c, obj, n, url);
 	if (strncmp(ctype, "message/", 8) == 0 && !part_header_only(ctype)) {
 		if (part_empty(GMIME_PART(obj)))
 			return LM_OK;
@@ -212,10 +218,14 @@ int scrub_part(struct scrub_ctx *c, GMimeObject *obj, bool outer)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
 	char *mt = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
-	char *ctype = g_ascii_strdown(mt ? mt : "text/plain", -1);
+	char *ctype = g_ascii_strdown(mt ? mt : "text/plain", -1), *p;
 	struct buf n, url;
 	int rc;
 
+	/* The type goes into a notice line as it is: printable ASCII only. */
+	for (p = ctype; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
 	buf_init(&n, BUF_CAP_SMALL * 4);
 	buf_init(&url, BUF_CAP_SMALL);
 	rc = part_dispatch(c, obj, ctype, outer, &n, &url);

@@ -81,6 +81,23 @@ static int save_rfc822(struct scrub_ctx *c, GMimeMessagePart *mp, struct scrub_s
 	return rc;
 }
 
+/* A message/rfc822 part GMime did not parse as a message (it is encoded, which RFC 2046
+ * forbids): Python parses the encoded text as the message, so its websafe() text is stored. */
+static int save_rfc822_raw(struct scrub_ctx *c, GMimePart *part, struct scrub_sink *out,
+                           uint64_t *size)
+{
+	GMimeStream *in = scrub_raw(part);
+	struct sink_websafe ws;
+	int rc;
+
+	sink_websafe_init(&ws, out);
+	rc = scrub_pump(c, in, &ws.base, size);
+	if (rc == LM_OK)
+		rc = sink_websafe_finish(&ws);
+	g_object_unref(in);
+	return rc;
+}
+
 static int save_content(struct scrub_ctx *c, GMimeObject *obj, int how, int fd, uint64_t *size)
 {
 	struct sink_fd out;
@@ -90,6 +107,8 @@ static int save_content(struct scrub_ctx *c, GMimeObject *obj, int how, int fd, 
 		return rc;
 	if (how == SAVE_RFC822 && GMIME_IS_MESSAGE_PART(obj))
 		rc = save_rfc822(c, GMIME_MESSAGE_PART(obj), &out.base, size);
+	else if (how == SAVE_RFC822 && GMIME_IS_PART(obj))
+		rc = save_rfc822_raw(c, GMIME_PART(obj), &out.base, size);
 	else if (GMIME_IS_PART(obj))
 		rc = save_part_text(c, GMIME_PART(obj), how, &out.base, size);
 	else
@@ -120,29 +139,38 @@ static int save_url(struct scrub_ctx *c, const char *name, struct buf *url)
 	                  c->store.rel, name);
 }
 
+/* spec 6.4: the base and extension from the file name (decoded, in the list charset). */
+static int save_names(struct scrub_ctx *c, GMimeObject *obj, const char *ctype, struct buf *base,
+                      struct buf *ext)
+{
+	const char *raw = save_filename(obj);
+	struct buf fname;
+	int rc = LM_OK;
+
+	buf_init(&fname, BUF_CAP_SMALL);
+	if (raw)
+		rc = text_oneline_utf8(raw, c->lcset, &fname);
+	if (rc == LM_OK)
+		rc = attstore_name(raw ? buf_cstr(&fname) : NULL, ctype, c->o->use_filename, base,
+		                   ext);
+	buf_free(&fname);
+	return rc;
+}
+
 int scrub_save(struct scrub_ctx *c, GMimeObject *obj, const char *ctype, int how, struct buf *url,
                uint64_t *size)
 {
-	struct buf fname, base, ext, name;
-	const char *raw = save_filename(obj);
-	char tmp[64];
+	struct buf base, ext, name;
+	char tmp[64] = "";
 	int fd = -1, rc;
 
-	buf_init(&fname, BUF_CAP_SMALL);
 	buf_init(&base, BUF_CAP_SMALL);
 	buf_init(&ext, BUF_CAP_SMALL);
 	buf_init(&name, BUF_CAP_SMALL);
-	tmp[0] = '\0';
-	if ((rc = save_open_store(c)) != LM_OK)
-		goto fail;
-	if (raw && (rc = text_restrict(raw, strlen(raw), c->lcset, &fname)) == LM_ENOENT)
-		rc = text_restrict(raw, strlen(raw), "us-ascii", &fname);
-	if (rc != LM_OK || (rc = attstore_name(raw ? buf_cstr(&fname) : NULL, ctype,
-	                                       c->o->use_filename, &base, &ext)) != LM_OK)
-		goto fail;
-	if ((rc = attstore_tmp(&c->store, &fd, tmp)) != LM_OK)
-		goto fail;
-	if ((rc = save_content(c, obj, how, fd, size)) != LM_OK)
+	if ((rc = save_open_store(c)) != LM_OK ||
+	    (rc = save_names(c, obj, ctype, &base, &ext)) != LM_OK ||
+	    (rc = attstore_tmp(&c->store, &fd, tmp)) != LM_OK ||
+	    (rc = save_content(c, obj, how, fd, size)) != LM_OK)
 		goto fail;
 	rc = attstore_commit(&c->store, fd, tmp, buf_cstr(&base), buf_cstr(&ext), &name);
 	fd = -1;
@@ -155,7 +183,6 @@ fail:
 	if (rc != LM_OK && rc != LM_ETOOBIG)
 		log_err(c->o->qid, "scrub: cannot store an attachment of type %s: %s", ctype,
 		        lm_strerror(rc));
-	buf_free(&fname);
 	buf_free(&base);
 	buf_free(&ext);
 	buf_free(&name);

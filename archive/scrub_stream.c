@@ -146,6 +146,11 @@ static int websafe_char(struct sink_websafe *s, char c)
 	}
 }
 
+static bool websafe_is_special(char c)
+{
+	return c == '&' || c == '<' || c == '>' || c == '"';
+}
+
 static int sink_websafe_put(struct scrub_sink *base, const char *p, size_t n)
 {
 	struct sink_websafe *s = (struct sink_websafe *)base;
@@ -153,7 +158,7 @@ static int sink_websafe_put(struct scrub_sink *base, const char *p, size_t n)
 	int rc = LM_OK;
 
 	for (i = 0; i < n && rc == LM_OK; i += run) {
-		for (run = 0; !s->npend && i + run < n && !strchr("&<>\"", p[i + run]); run++)
+		for (run = 0; !s->npend && i + run < n && !websafe_is_special(p[i + run]); run++)
 			;
 		if (run)
 			rc = s->next->put(s->next, p + i, run);
@@ -175,23 +180,42 @@ int sink_websafe_finish(struct sink_websafe *s)
 	return s->npend ? websafe_release(s) : LM_OK;
 }
 
+static bool tt_is_special(char c)
+{
+	return c == '\n' || c == '\r' || c == '\t' || c == ' ';
+}
+
+static int tt_special(struct sink_tt *s, char c)
+{
+	size_t sp;
+	int rc = LM_OK;
+
+	if (c == '\n' || c == '\r') {
+		s->col = 0;
+		return c == '\n' ? s->next->put(s->next, "<br>\n", 5)
+		                 : s->next->put(s->next, "\r", 1);
+	}
+	/* expandtabs(8) counts the escaped text's columns; spaces become &nbsp; afterwards. */
+	for (sp = c == ' ' ? 1 : 8 - s->col % 8; sp > 0 && rc == LM_OK; sp--, s->col++)
+		rc = s->next->put(s->next, "&nbsp;", 6);
+	return rc;
+}
+
 static int sink_tt_put(struct scrub_sink *base, const char *p, size_t n)
 {
 	struct sink_tt *s = (struct sink_tt *)base;
-	size_t i, sp;
+	size_t i, run;
 	int rc = LM_OK;
 
-	for (i = 0; i < n && rc == LM_OK; i++) {
-		if (p[i] == '\n' || p[i] == '\r') {
-			s->col = 0;
-			rc = p[i] == '\n' ? s->next->put(s->next, "<br>\n", 5)
-			                  : s->next->put(s->next, "\r", 1);
-		} else if (p[i] == '\t' || p[i] == ' ') {
-			for (sp = p[i] == ' ' ? 1 : 8 - s->col % 8; sp > 0 && rc == LM_OK; sp--)
-				rc = s->next->put(s->next, "&nbsp;", 6), s->col++;
+	for (i = 0; i < n && rc == LM_OK; i += run) {
+		for (run = 0; i + run < n && !tt_is_special(p[i + run]); run++)
+			;
+		if (run) {
+			rc = s->next->put(s->next, p + i, run);
+			s->col += run;
 		} else {
-			rc = s->next->put(s->next, p + i, 1);
-			s->col++;
+			rc = tt_special(s, p[i]);
+			run = 1;
 		}
 	}
 	return rc;
@@ -204,7 +228,7 @@ void sink_tt_init(struct sink_tt *s, struct scrub_sink *next)
 	s->col = 0;
 }
 
-GMimeStream *scrub_decoded(GMimePart *part, bool text)
+static GMimeStream *scrub_content(GMimePart *part, bool text, bool decode)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeContentEncoding enc;
@@ -216,6 +240,8 @@ GMimeStream *scrub_decoded(GMimePart *part, bool text)
 	enc = g_mime_data_wrapper_get_encoding(w);
 	g_mime_stream_reset(raw);
 	f = g_mime_stream_filter_new(raw);
+	if (!decode)
+		enc = GMIME_CONTENT_ENCODING_7BIT;
 	if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
 	    enc == GMIME_CONTENT_ENCODING_UUENCODE) {
 		flt = g_mime_filter_basic_new(enc, FALSE);
@@ -230,6 +256,16 @@ GMimeStream *scrub_decoded(GMimePart *part, bool text)
 		g_object_unref(flt);
 	}
 	return f;
+}
+
+GMimeStream *scrub_decoded(GMimePart *part, bool text)
+{
+	return scrub_content(part, text, true);
+}
+
+GMimeStream *scrub_raw(GMimePart *part)
+{
+	return scrub_content(part, true, false);
 }
 
 int scrub_limit(struct scrub_ctx *c, const char *fmt, ...)

@@ -1,18 +1,13 @@
 /*
- * scrub_text.c: charset handling of the scrubber: bytes to UTF-8 with replacement, keeping
- * only what a target charset can encode ('?'), and Mailman's Utils.oneline() for header lines.
+ * scrub_text.c: charset helpers of the scrubber: which charsets iconv knows, keeping only what
+ * a charset can encode ('?' for the rest), and Mailman's Utils.oneline() for header lines.
  */
-#include <errno.h>
 #include <iconv.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lmerr.h"
 #include "scrub_int.h"
-
-#define TEXT_CHUNK 4096
-
-static const char utf8_repl[] = "\xef\xbf\xbd";
 
 static bool text_is_utf8(const char *cs)
 {
@@ -46,57 +41,6 @@ const char *text_output_charset(const char *cs)
 	if (cs && (strcasecmp(cs, "euc-jp") == 0 || strcasecmp(cs, "shift_jis") == 0))
 		return "iso-2022-jp";
 	return cs;
-}
-
-static int text_ascii_to_utf8(const char *in, size_t n, struct buf *out)
-{
-	size_t i, run;
-	int rc = LM_OK;
-
-	for (i = 0; i < n && rc == LM_OK; i += run) {
-		for (run = 0; i + run < n && !(in[i + run] & 0x80); run++)
-			;
-		rc = run ? buf_append(out, in + i, run) : buf_puts(out, utf8_repl);
-		if (!run)
-			run = 1;
-	}
-	return rc;
-}
-
-/* One iconv() round into a chunk; bad or cut input bytes become U+FFFD. */
-static int text_iconv_step(iconv_t cd, char **in, size_t *left, struct buf *out)
-{
-	char chunk[TEXT_CHUNK], *op = chunk;
-	size_t oleft = sizeof(chunk);
-	size_t res = iconv(cd, in, left, &op, &oleft);
-	int err = errno, rc;
-
-	if ((rc = buf_append(out, chunk, sizeof(chunk) - oleft)) != LM_OK)
-		return rc;
-	if (res == (size_t)-1 && err != E2BIG) {
-		(*in)++;
-		(*left)--;
-		iconv(cd, NULL, NULL, NULL, NULL);
-		return buf_puts(out, utf8_repl);
-	}
-	return LM_OK;
-}
-
-int text_to_utf8(const char *in, size_t n, const char *charset, struct buf *out)
-{
-	char *p = (char *)in;
-	size_t left = n;
-	iconv_t cd;
-	int rc = LM_OK;
-
-	if (text_is_ascii(charset) || !text_charset_known(charset))
-		return text_ascii_to_utf8(in, n, out);
-	if ((cd = text_open("UTF-8", charset)) == (iconv_t)-1)
-		return text_ascii_to_utf8(in, n, out);
-	while (left > 0 && rc == LM_OK)
-		rc = text_iconv_step(cd, &p, &left, out);
-	iconv_close(cd);
-	return rc;
 }
 
 static size_t text_u8len(const unsigned char *p, size_t left)
@@ -139,22 +83,64 @@ int text_restrict(const char *in, size_t n, const char *charset, struct buf *out
 	return rc;
 }
 
+/* The length of a line break at p (what unicode.splitlines() splits on), else 0. */
+static size_t text_break_len(const unsigned char *p)
+{
+	if (*p == '\n' || *p == '\r' || *p == '\v' || *p == '\f' || (*p >= 0x1c && *p <= 0x1e))
+		return 1;
+	if (p[0] == 0xc2 && p[1] == 0x85)
+		return 2;
+	if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* "".join(s.splitlines()): s with its line breaks removed, cut at max bytes. */
+static int text_join_lines(const char *s, struct buf *out, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t brk;
+	int rc = LM_OK;
+
+	while (*p && rc == LM_OK && out->len < max) {
+		if ((brk = text_break_len(p)))
+			p += brk;
+		else
+			rc = buf_putc(out, *p++);
+	}
+	return rc;
+}
+
+int text_oneline_utf8(const char *s, const char *lcset, struct buf *out)
+{
+	char *valid = g_utf8_make_valid(s, -1); /* raw 8-bit header bytes become U+FFFD */
+	struct buf flat;
+	int rc;
+
+	if (!valid)
+		return LM_ENOMEM;
+	buf_init(&flat, BUF_CAP_SMALL);
+	rc = text_join_lines(valid, &flat, BUF_CAP_SMALL);
+	g_free(valid);
+	if (rc == LM_OK && (rc = text_restrict(buf_cstr(&flat), flat.len, lcset, out)) == LM_ENOENT)
+		rc = text_restrict(buf_cstr(&flat), flat.len, "us-ascii", out);
+	buf_free(&flat);
+	return rc;
+}
+
 int text_oneline(const char *raw, const char *lcset, struct buf *out)
 {
 	struct buf flat;
 	char *dec = NULL;
-	int rc = LM_OK;
+	int rc;
 
 	/* A header longer than the small cap is cut: these are one-line notices. */
 	buf_init(&flat, BUF_CAP_SMALL);
-	for (; *raw && flat.len < BUF_CAP_SMALL; raw++)
-		if (*raw != '\r' && *raw != '\n' && (rc = buf_putc(&flat, *raw)) != LM_OK)
-			goto fail;
-	dec = g_mime_utils_header_decode_text(NULL, flat.data ? flat.data : "");
-	rc = dec ? text_restrict(dec, strlen(dec), lcset, out) : LM_ENOMEM;
-	if (rc == LM_ENOENT)
-		rc = text_restrict(dec, strlen(dec), "us-ascii", out);
-fail:
+	rc = text_join_lines(raw, &flat, BUF_CAP_SMALL);
+	if (rc == LM_OK && !(dec = g_mime_utils_header_decode_text(NULL, buf_cstr(&flat))))
+		rc = LM_ENOMEM;
+	if (rc == LM_OK)
+		rc = text_oneline_utf8(dec, lcset, out);
 	g_free(dec);
 	buf_free(&flat);
 	return rc;

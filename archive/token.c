@@ -254,6 +254,32 @@ int token_use(struct dbenv *env, const struct token_key *k, enum token_kind kind
 	return rc;
 }
 
+static int peek_fn(MDB_txn *txn, struct dbenv *env, void *arg)
+{
+	struct use_arg *a = arg;
+	char key[2 + TOKEN_LEN + 1];
+	MDB_val kv, v;
+	int rc;
+
+	if ((rc = token_check(a->k, a->kind, a->list, a->tok, a->now, &a->id)) != LM_OK)
+		return rc;
+	used_key(a->tok, key);
+	kv = (MDB_val){2 + TOKEN_LEN, key};
+	rc = mdb_get(txn, dbenv_dbi(env, DB_TOKENS), &kv, &v);
+	return rc == 0 ? LM_EEXIST : rc == MDB_NOTFOUND ? LM_OK : dbenv_rc(rc);
+}
+
+int token_peek(struct dbenv *env, const struct token_key *k, enum token_kind kind, const char *list,
+               const char *tok, int64_t now, uint32_t *id)
+{
+	struct use_arg a = {k, kind, list, tok, now, 0};
+	int rc = dbenv_read(env, peek_fn, &a);
+
+	if (rc == LM_OK || rc == LM_EEXIST)
+		*id = a.id;
+	return rc;
+}
+
 struct appr_arg {
 	const struct token_key *k;
 	const char *list;

@@ -1,10 +1,12 @@
 /*
  * scrub_rss.c: peak memory of scrubbing a large post. Generates a post with one base64
- * attachment (default 100 MB), then in separate child processes measures the peak RSS of
- * (a) a baseline that only streams the file through GMime's base64 decoder, and (b) the full
- * parse + scrub + atomic store, and prints both and their ratio.
+ * attachment (default 100 MB; with "html" as second argument one big text/html part), then in
+ * separate child processes measures the peak RSS of (a) a baseline that only streams the file
+ * through GMime's base64 decoder, and (b) the full parse + scrub + atomic store, and prints both
+ * and their ratio.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,29 +38,52 @@ static void b64_line(const unsigned char *in, char *out)
 
 static long body_offset; /* where the base64 body starts (the baseline reads from there) */
 
-static int generate(const char *path, size_t mb)
+static bool html_post; /* the big part is an 8-bit text/html part instead */
+
+static void write_b64_body(FILE *fp, size_t total)
 {
-	FILE *fp = fopen(path, "w");
 	unsigned char raw[LINE_BYTES];
 	char line[80];
-	size_t total = mb * 1024 * 1024, done, i;
+	size_t done, i;
 	unsigned seed = 12345;
 
-	if (!fp)
-		return -1;
-	fprintf(fp, "From: Big <big@example.com>\nTo: l@lists.example.com\nSubject: big\n"
-	            "Date: Mon, 04 Feb 2019 10:00:00 +0000\nMessage-ID: <big@example.com>\n"
-	            "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"BB\"\n\n"
-	            "--BB\nContent-Type: text/plain\n\nSee the attachment.\n"
-	            "--BB\nContent-Type: application/octet-stream; name=\"big.bin\"\n"
-	            "Content-Transfer-Encoding: base64\n\n");
-	body_offset = ftell(fp);
 	for (done = 0; done < total; done += 77) {
 		for (i = 0; i < LINE_BYTES; i++)
 			raw[i] = (unsigned char)((seed = seed * 1103515245u + 12345u) >> 16);
 		b64_line(raw, line);
 		fwrite(line, 1, 77, fp);
 	}
+}
+
+static void write_html_body(FILE *fp, size_t total)
+{
+	static const char line[] = "<p>\tSome <b>HTML</b> &amp; text, \"quoted\" &lt;x&gt;</p>\n";
+	size_t done;
+
+	for (done = 0; done < total; done += sizeof(line) - 1)
+		fwrite(line, 1, sizeof(line) - 1, fp);
+}
+
+static int generate(const char *path, size_t mb)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		return -1;
+	fprintf(fp,
+	        "From: Big <big@example.com>\nTo: l@lists.example.com\nSubject: big\n"
+	        "Date: Mon, 04 Feb 2019 10:00:00 +0000\nMessage-ID: <big@example.com>\n"
+	        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"BB\"\n\n"
+	        "--BB\nContent-Type: text/plain\n\nSee the attachment.\n--BB\n%s\n",
+	        html_post ? "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: "
+	                    "8bit\n"
+	                  : "Content-Type: application/octet-stream; name=\"big.bin\"\n"
+	                    "Content-Transfer-Encoding: base64\n");
+	body_offset = ftell(fp);
+	if (html_post)
+		write_html_body(fp, mb * 1024 * 1024);
+	else
+		write_b64_body(fp, mb * 1024 * 1024);
 	fprintf(fp, "--BB--\n");
 	return fclose(fp);
 }
@@ -75,7 +100,8 @@ static int baseline(const char *path)
 	g_mime_init();
 	fs = g_mime_stream_fs_new_with_bounds(fd, body_offset, -1);
 	f = g_mime_stream_filter_new(fs);
-	dec = g_mime_filter_basic_new(GMIME_CONTENT_ENCODING_BASE64, FALSE);
+	dec = html_post ? g_mime_filter_dos2unix_new(FALSE)
+	                : g_mime_filter_basic_new(GMIME_CONTENT_ENCODING_BASE64, FALSE);
 	g_mime_stream_filter_add(GMIME_STREAM_FILTER(f), dec);
 	while ((got = g_mime_stream_read(f, buf, sizeof(buf))) >= 0) {
 		n += got;
@@ -113,7 +139,7 @@ static int scrub(const char *path, const char *root)
 	rc = scrub_parse_fd(fd, &o.limits, &msg, &reason);
 	if (rc == LM_OK)
 		rc = scrub_message(msg, &o, &r, false);
-	if (rc == LM_OK && (r.files != 1 || !strstr(buf_cstr(&r.text), "Size: ")))
+	if (rc == LM_OK && (r.files != 1 || !strstr(buf_cstr(&r.text), "URL: <")))
 		rc = LM_EIO;
 	if (rc != LM_OK)
 		fprintf(stderr, "scrub failed: %s %s\n", lm_strerror(rc), buf_cstr(&reason));
@@ -155,11 +181,15 @@ static int baseline_fn(const char *path, const char *root)
 int main(int argc, char **argv)
 {
 	size_t mb = argc > 1 ? (size_t)atol(argv[1]) : 100;
+	const char *what = "one base64 attachment";
 	char dir[] = "/tmp/scrub_rss-XXXXXX", path[64], root[64], cmd[128];
 	struct stat st;
 	double tb = 0, ts = 0;
 	long base, full;
 
+	html_post = argc > 2 && strcmp(argv[2], "html") == 0;
+	if (html_post)
+		what = "one 8-bit text/html part, stored escaped (sanitizer 1)";
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/post.eml", dir);
@@ -168,9 +198,9 @@ int main(int argc, char **argv)
 		return 1;
 	base = measure(baseline_fn, path, root, &tb);
 	full = measure(scrub, path, root, &ts);
-	printf("post: %.1f MB (one base64 attachment)\n", (double)st.st_size / 1048576.0);
-	printf("baseline (stream + base64 decode only): peak RSS %6.1f MB, %.2f s\n",
-	       (double)base / 1024.0, tb);
+	printf("post: %.1f MB (%s)\n", (double)st.st_size / 1048576.0, what);
+	printf("baseline (stream + %s only): peak RSS %6.1f MB, %.2f s\n",
+	       html_post ? "CRLF filter" : "base64 decode", (double)base / 1024.0, tb);
 	printf("scrub (parse + scrub + atomic store):   peak RSS %6.1f MB, %.2f s\n",
 	       (double)full / 1024.0, ts);
 	if (base > 0 && full > 0)

@@ -45,6 +45,9 @@ struct article {
 	char *datestr;     /**< raw Date header value */
 	char *body;        /**< the scrubbed text, UTF-8 */
 	size_t body_len;   /**< bytes in body */
+	bool msgid_generated; /**< msgid was made up (the post had none): a retry then carries a
+	                         different one, so archive_append() dedupes it by content alone;
+	                         not stored */
 };
 
 /** @brief Free the strings of an article and zero it. */
@@ -55,7 +58,8 @@ void article_clear(struct article *a);
  * The article gets the list's next number, its period (from the list's
  * archive_volume_frequency and archive_timezone) and its thread parent. Appending a post whose
  * Message-ID and content (subject, author, date, body) are already archived changes nothing and
- * returns the existing number: a retried delivery never archives twice.
+ * returns the existing number: a retried delivery never archives twice. A post whose
+ * Message-ID was generated (msgid_generated) is a retry when its content alone is archived.
  * @param[in] env the environment.
  * @param[in] list the list name.
  * @param[in,out] a the post; seq, period and parent are filled in.

@@ -102,7 +102,8 @@ int attstore_commit(struct attstore *s, int fd, const char *tmpname, const char 
 /** @brief Close and remove an unfinished temporary file. */
 void attstore_abort(struct attstore *s, int fd, const char *tmpname);
 
-/** @brief Unlock and close the store; safe on a zeroed or already closed store. */
+/** @brief Unlock and close the store; safe after any attstore_open() (even a failed one) and
+ * on an already closed store. */
 void attstore_close(struct attstore *s);
 
 #endif

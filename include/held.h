@@ -49,8 +49,11 @@ struct held_ctx {
 };
 
 /**
- * @brief Send the notices of a new hold: to the poster when respond_to_post_requests (and
- * notify), to owners and moderators when admin_immed_notify (with a confirm token).
+ * @brief Send the notices of a new hold: to the poster when respond_to_post_requests (not for
+ * Precedence: bulk/junk/list without X-Ack: yes, as Mailman; never for an "SPF fail" hold,
+ * whose sender is probably forged; at most 10 a day to one poster, Mailman's
+ * MAX_AUTORESPONSES_PER_DAY), to owners and moderators when admin_immed_notify (with a
+ * confirm token).
  * Call after the hold committed. A notice that cannot be sent is logged, not fatal.
  * @param[in] notify false for an emergency hold (Mailman sends nothing then).
  * @return LM_OK; LM_ENOMEM; LM_EIO (the token could not be made).

@@ -37,7 +37,7 @@ int cmd_show(struct ctl *ctl, int argc, char **argv);
 int cmd_lists(struct ctl *ctl, int argc, char **argv);
 int cmd_import(struct ctl *ctl, int argc, char **argv);
 int cmd_export(struct ctl *ctl, int argc, char **argv);
-int cmd_member(struct ctl *ctl, int argc, char **argv);
+int cmd_membership(struct ctl *ctl, int argc, char **argv);
 int cmd_held(struct ctl *ctl, int argc, char **argv);
 int cmd_decide(struct ctl *ctl, int argc, char **argv);
 int cmd_expire_held(struct ctl *ctl, int argc, char **argv);

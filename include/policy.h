@@ -93,7 +93,7 @@ struct policy_decision {
  * @brief Decide what to do with a post.
  * @param[in] l the list settings.
  * @param[in] f the facts of the post.
- * @param[in] member_fn member lookup; member_arg its argument.
+ * @param[in] member_fn member lookup (NULL: nobody is a member); member_arg its argument.
  * @param[out] d the decision; on error it is left cleared.
  * @return LM_OK; LM_ENOMEM; or the error member_fn returned (LM_EDB ...): tempfail.
  */

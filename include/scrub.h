@@ -59,10 +59,17 @@ void scrub_result_clear(struct scrub_result *r);
  * Re-scrubbing the same message reuses the files it wrote the first time (same names), so a
  * retried delivery stores nothing twice. Files are written atomically and only below
  * storage_root.
+ * Only attachment files are written (a post without attachments creates no directory); the
+ * message itself is not changed except for a generated Message-ID (r->generated_msgid: the
+ * caller must add r->message_id to the delivered and archived copies too).
+ * Memory stays flat in the size of the post: attachments stream to their files, inline text
+ * streams into r->text (capped by MaxDecodedBytes plus room for the notices).
  * @param[in,out] msg the message; a generated Message-ID is added to it.
  * @param[in] o options.
- * @param[out] r the result (initialised by the caller).
- * @param[in] want_message also build r->scrubbed (scrub_nondigest delivery).
+ * @param[out] r the result (initialised by the caller; scrub_result_clear() before reuse).
+ * @param[in] want_message also build r->scrubbed (scrub_nondigest delivery): the headers of
+ * msg without its Content-* and MIME-Version ones, over one text/plain part with r->text in
+ * r->charset (7bit for us-ascii, quoted-printable for iso-8859-x, base64 for utf-8).
  * @return LM_OK; LM_ETOOBIG (a limit was hit; r->reason says which); LM_EIO or LM_EPERM
  * (storage failed: tempfail); LM_ENOMEM; LM_EINVAL (bad options).
  */
@@ -72,14 +79,34 @@ int scrub_message(GMimeMessage *msg, const struct scrub_opts *o, struct scrub_re
 /**
  * @brief Parse a message from a file descriptor with GMime without loading it into memory
  * (the parser keeps offsets into the stream), checking MaxHeaderBytes first.
+ * The message reads part contents from a dup() of fd while it lives, so the file must stay
+ * unchanged until it is unref'ed; fd's file offset (shared with the dup) is not preserved.
+ * Text that is not a message at all (no header) becomes a text/plain body, as Python's
+ * parser makes it.
  * @param[in] fd a readable, seekable descriptor positioned at the message (not taken over).
  * @param[in] limits the limits.
  * @param[out] out the message (g_object_unref when done).
  * @param[out] reason why it could not be parsed (may be NULL).
- * @return LM_OK; LM_EPARSE; LM_ETOOBIG; LM_EIO; LM_ENOMEM.
+ * @return LM_OK; LM_EPARSE; LM_ETOOBIG (the header exceeds MaxHeaderBytes); LM_EIO; LM_ENOMEM.
  */
 int scrub_parse_fd(int fd, const struct scrub_limits *limits, GMimeMessage **out,
                    struct buf *reason);
+
+struct config;
+struct list;
+
+/**
+ * @brief Fill scrub options from the site configuration (limits, DataDir) and a list's
+ * settings (host_name, archive_url, archive_charset as lcset, html_sanitizer,
+ * scrub_use_filename). The caller still sets received, from_line and qid.
+ * @param[out] o the options; its strings point into l and root, which must outlive it.
+ * @param[in] cfg the site configuration.
+ * @param[in] l the list.
+ * @param[out] root receives DataDir/archives/<list> (o->storage_root points into it).
+ * @return LM_OK; LM_EINVAL (unusable list name, no archive_url or host); LM_ENOMEM; LM_ETOOBIG.
+ */
+int scrub_opts_fill(struct scrub_opts *o, const struct config *cfg, const struct list *l,
+                    struct buf *root);
 
 /** @brief Call once per process before any GMime use (g_mime_init); idempotent, thread-safe. */
 void scrub_init(void);

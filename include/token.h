@@ -79,6 +79,13 @@ int token_use_txn(MDB_txn *txn, struct dbenv *env, const struct token_key *k, en
                   const char *list, const char *tok, int64_t now, uint32_t *id);
 
 /**
+ * @brief Check a token like token_use() without using it: LM_EEXIST when it was used before.
+ * @return as token_check(); LM_EEXIST; LM_EDB.
+ */
+int token_peek(struct dbenv *env, const struct token_key *k, enum token_kind kind, const char *list,
+               const char *tok, int64_t now, uint32_t *id);
+
+/**
  * @brief token_use_txn() in a transaction of its own.
  */
 int token_use(struct dbenv *env, const struct token_key *k, enum token_kind kind, const char *list,

@@ -135,9 +135,12 @@ static int decide(struct ctl *ctl, const struct held_ctx *base, struct list *l, 
 	struct held_ctx c = *base;
 	int rc;
 
-	if (strcmp(cmd, "discard") == 0)
+	if (strcmp(cmd, "discard") == 0) {
 		rc = held_discard(&c, l, id);
-	else if ((rc = load_key(ctl, &key)) != LM_OK)
+		if (rc == LM_OK && *reason)
+			log_info(NULL, "moderation: %s #%u discarded: %.*s", list_name(l), id,
+			         LOG_TEXT_MAX, reason);
+	} else if ((rc = load_key(ctl, &key)) != LM_OK)
 		return EX_CONFIG;
 	else {
 		c.key = &key;
@@ -162,9 +165,9 @@ int cmd_decide(struct ctl *ctl, int argc, char **argv)
 	int rc;
 
 	if (argc < 3 || parse_id(argv[2], &id) != LM_OK ||
-	    (argc > 3 && strcmp(argv[0], "reject") != 0)) {
+	    (argc > 3 && strcmp(argv[0], "approve") == 0)) {
 		fprintf(stderr, "usage: listctl %s LIST ID%s\n", argv[0],
-		        strcmp(argv[0], "reject") == 0 ? " [REASON]" : "");
+		        strcmp(argv[0], "approve") != 0 ? " [REASON]" : "");
 		return EX_USAGE;
 	}
 	if ((rc = open_list(ctl, argv[0], argv[1], false, &env, &l)) != EX_OK)
@@ -231,5 +234,8 @@ int cmd_expire_held(struct ctl *ctl, int argc, char **argv)
 		if ((rc = expire_one(ctl, env, &key, name)) != LM_OK && first == LM_OK)
 			first = rc, rc = LM_OK;
 	buf_free(&names);
+	/* used and pending tokens past their expiry are of no use any more */
+	if (rc == LM_OK && (rc = token_purge(env, (int64_t)time(NULL), NULL)) != LM_OK)
+		fprintf(stderr, "listctl expire-held: purging tokens: %s\n", lm_strerror(rc));
 	return rc == LM_OK && first == LM_OK ? EX_OK : EX_SOFTWARE;
 }

@@ -2,10 +2,12 @@
  * cmd_import.c: listctl import: bring existing mailboxes and pipermail period files into a
  * list's archive, numbered in file order, from N, or as an old pipermail tree numbered them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +64,26 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	return EX_OK;
 }
 
+/* mkdir -p (0750): the scrubber stores attachments below DataDir/archives/<list>. */
+static int make_dirs(const char *path)
+{
+	char *p = strdup(path), *s;
+	int rc = 0;
+
+	if (p == NULL)
+		return -1;
+	for (s = p + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(p, 0750) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0750) != 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 /* Scrubber options for raw posts, from the list's settings and the site limits. */
 static void scrub_setup(struct ctl *ctl, const struct list *l, struct buf *root,
                         struct scrub_opts *so)
@@ -106,6 +128,40 @@ static int run_import(struct dbenv *env, struct import_opts *o, int nfiles, char
 	return rc == LM_OK ? EX_OK : EX_SOFTWARE;
 }
 
+/* The attachment root, the old tree's numbers; a sysexits code. */
+static int prepare(struct ctl *ctl, const struct list *l, const struct import_args *a,
+                   struct import_opts *o, struct buf *root)
+{
+	struct buf err;
+	int rc = EX_OK;
+
+	buf_init(&err, 1024);
+	if (buf_printf(root, "%s/archives/%s", ctl->cfg->data_dir, list_name(l)) != LM_OK ||
+	    (a->numbers_from && import_map_load(a->numbers_from, &o->map, &err) != LM_OK)) {
+		fprintf(stderr, "listctl import: %s\n", err.len ? buf_cstr(&err) : "out of memory");
+		rc = EX_NOINPUT;
+	} else if (make_dirs(buf_cstr(root)) != 0) {
+		fprintf(stderr, "listctl import: cannot create %s: %s\n", buf_cstr(root),
+		        strerror(errno));
+		rc = EX_CANTCREAT;
+	}
+	buf_free(&err);
+	return rc;
+}
+
+static void fill_opts(struct ctl *ctl, const struct list *l, const struct import_args *a,
+                      const struct scrub_opts *so, struct import_opts *o)
+{
+	o->list = list_name(l);
+	o->number_from_set = a->number_from_set;
+	o->number_from = a->number_from;
+	o->fmt = a->fmt;
+	o->max_message = ctl->cfg->max_message_size ? ctl->cfg->max_message_size : (size_t)1 << 26;
+	o->scrub = so;
+	o->progress = isatty(STDERR_FILENO);
+	o->report = stderr;
+}
+
 int cmd_import(struct ctl *ctl, int argc, char **argv)
 {
 	struct import_args a = {.fmt = MBOX_AUTO};
@@ -113,7 +169,7 @@ int cmd_import(struct ctl *ctl, int argc, char **argv)
 	struct scrub_opts so;
 	struct list *l = NULL;
 	struct dbenv *env;
-	struct buf root, err;
+	struct buf root;
 	int rc;
 
 	if (parse_args(argc, argv, &a) != EX_OK) {
@@ -128,27 +184,13 @@ int cmd_import(struct ctl *ctl, int argc, char **argv)
 		return rc == LM_ENOENT ? EX_DATAERR : EX_SOFTWARE;
 	}
 	buf_init(&root, 4096);
-	buf_init(&err, 1024);
-	if (buf_printf(&root, "%s/archives/%s", ctl->cfg->data_dir, list_name(l)) != LM_OK ||
-	    (a.numbers_from && import_map_load(a.numbers_from, &o.map, &err) != LM_OK)) {
-		fprintf(stderr, "listctl import: %s\n", err.len ? buf_cstr(&err) : "out of memory");
-		rc = EX_NOINPUT;
-		goto done;
+	if ((rc = prepare(ctl, l, &a, &o, &root)) == EX_OK) {
+		scrub_setup(ctl, l, &root, &so);
+		fill_opts(ctl, l, &a, &so, &o);
+		rc = run_import(env, &o, argc - a.first - 1, argv + a.first + 1);
 	}
-	scrub_setup(ctl, l, &root, &so);
-	o.list = list_name(l);
-	o.number_from_set = a.number_from_set;
-	o.number_from = a.number_from;
-	o.fmt = a.fmt;
-	o.max_message = ctl->cfg->max_message_size ? ctl->cfg->max_message_size : (size_t)1 << 26;
-	o.scrub = &so;
-	o.progress = isatty(STDERR_FILENO);
-	o.report = stderr;
-	rc = run_import(env, &o, argc - a.first - 1, argv + a.first + 1);
-done:
 	import_map_free(o.map);
 	buf_free(&root);
-	buf_free(&err);
 	list_free(l);
 	return rc;
 }

@@ -89,7 +89,7 @@ static int report(const char *cmd, int rc, const struct buf *err)
 	if (rc == LM_OK)
 		return EX_OK;
 	fprintf(stderr, "listctl member %s: %s\n", cmd, err->len ? buf_cstr(err) : lm_strerror(rc));
-	return rc == LM_EINVAL ? EX_DATAERR : rc == LM_ENOENT ? EX_NOINPUT : EX_SOFTWARE;
+	return rc == LM_EINVAL ? EX_USAGE : rc == LM_ENOENT ? EX_DATAERR : EX_SOFTWARE;
 }
 
 /* member add LIST [ADDR...] [-f FILE] [-] */
@@ -160,7 +160,11 @@ static bool sub_known(const char *sub)
 	return false;
 }
 
-int cmd_member(struct ctl *ctl, int argc, char **argv)
+/*
+ * "member LIST ADDR KEY=VALUE..." (no subcommand) is taken as "member set": the milter
+ * branch's listctl member has that form and its tests and the demo use it.
+ */
+int cmd_membership(struct ctl *ctl, int argc, char **argv)
 {
 	struct buf err;
 	int rc = -1;
@@ -168,6 +172,10 @@ int cmd_member(struct ctl *ctl, int argc, char **argv)
 	buf_init(&err, 1024);
 	if (argc >= 3 && sub_known(argv[1]))
 		rc = member_run(ctl, argc - 1, argv + 1, &err);
+	else if (argc >= 4 && strchr(argv[3], '=')) {
+		argv[0] = "set";
+		rc = member_run(ctl, argc, argv, &err);
+	}
 	buf_free(&err);
 	if (rc >= 0)
 		return rc;

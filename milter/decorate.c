@@ -504,8 +504,10 @@ static int inner_part(const struct deco *d, const char *body, size_t len, struct
 			continue;
 		any = true;
 		buf_reset(&f);
+		/* Mailman's Generator writes sub-part headers unfolded (children_maxheaderlen 0),
+		 * so the original folding is kept */
 		rc = buf_printf(&f, "%s: ", d->h->v[i].name);
-		rc = rc ? rc : pyhdr_fold(d->h->v[i].name, v + strspn(v, " \t"), &f);
+		rc = rc ? rc : lf_only(v + strspn(v, " \t"), strlen(v + strspn(v, " \t")), &f);
 		rc = rc ? rc : buf_putc(&f, '\n');
 		rc = rc ? rc : put_eol(f.data, f.len, d->crlf, out);
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "held.h"
@@ -15,6 +16,111 @@
 static const char *S(const char *s)
 {
 	return s ? s : "";
+}
+
+/* The first value of a header in a raw post (first line only, trimmed), or false. */
+static bool raw_header(const char *msg, size_t len, const char *name, char *out, size_t size)
+{
+	const char *p = msg, *end = msg + len, *nl;
+	size_t n = strlen(name), l;
+
+	while (p < end && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (l > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
+			p += n + 1, l -= n + 1;
+			while (l > 0 && (*p == ' ' || *p == '\t'))
+				p++, l--;
+			while (l > 0 && strchr(" \t\r", p[l - 1]))
+				l--;
+			l = l < size - 1 ? l : size - 1;
+			memcpy(out, p, l);
+			out[l] = '\0';
+			return true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+/*
+ * Mailman answers the poster only when the post is not bulk mail (Precedence: bulk, junk or
+ * list, unless X-Ack: yes). listmilter adds: never after an SPF failure, whose sender is
+ * probably forged; a notice would be backscatter.
+ */
+static bool poster_wanted(const struct holdq_entry *e)
+{
+	char v[64];
+
+	if (e->reason && strcmp(e->reason, "SPF fail") == 0)
+		return false;
+	if (raw_header(e->msg, e->msg_len, "X-Ack", v, sizeof(v)) && strcasecmp(v, "yes") == 0)
+		return true;
+	return !(raw_header(e->msg, e->msg_len, "Precedence", v, sizeof(v)) &&
+	         (strcasecmp(v, "bulk") == 0 || strcasecmp(v, "junk") == 0 ||
+	          strcasecmp(v, "list") == 0));
+}
+
+/* Mailman's MAX_AUTORESPONSES_PER_DAY: notices to one poster per list and day. */
+#define HELD_AUTORESPONSES_PER_DAY 10
+
+struct ar_arg {
+	const char *list, *addr;
+	uint32_t day;
+	bool allowed;
+};
+
+static void be32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static uint32_t be32_get(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* DB_META "autoresponse:<list>\0<addr>" -> be32 day, be32 count. */
+static int ar_fn(MDB_txn *txn, struct dbenv *env, void *arg)
+{
+	struct ar_arg *a = arg;
+	unsigned char val[8];
+	struct buf k;
+	MDB_val kv, v;
+	uint32_t count = 0;
+	int rc;
+
+	buf_init(&k, 1024);
+	if ((rc = buf_printf(&k, "autoresponse:%s", a->list)) != LM_OK ||
+	    (rc = buf_putc(&k, '\0')) != LM_OK || (rc = buf_puts(&k, a->addr)) != LM_OK) {
+		buf_free(&k);
+		return rc;
+	}
+	kv = (MDB_val){k.len, k.data};
+	rc = mdb_get(txn, dbenv_dbi(env, DB_META), &kv, &v);
+	if (rc == 0 && v.mv_size == 8 && be32_get(v.mv_data) == a->day)
+		count = be32_get((const unsigned char *)v.mv_data + 4);
+	a->allowed = count < HELD_AUTORESPONSES_PER_DAY;
+	be32_put(val, a->day);
+	be32_put(val + 4, count + (a->allowed ? 1 : 0));
+	v = (MDB_val){8, val};
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? mdb_put(txn, dbenv_dbi(env, DB_META), &kv, &v, 0)
+	                                     : rc;
+	buf_free(&k);
+	return dbenv_rc(rc);
+}
+
+/* The autoresponse limit; a database problem lets the notice go (it is only a notice). */
+static bool ar_allowed(const struct held_ctx *c, const struct list *l, const char *addr)
+{
+	struct ar_arg a = {list_name(l), addr, (uint32_t)(c->now / 86400), true};
+	int rc = dbenv_write(c->env, ar_fn, &a);
+
+	if (rc == LM_OK && !a.allowed)
+		log_notice(c->qid, "moderation: %s: no more notices to <%.*s> today", list_name(l),
+		           LOG_TEXT_MAX, addr);
+	return rc != LM_OK || a.allowed;
 }
 
 int held_notify(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e,
@@ -28,7 +134,8 @@ int held_notify(const struct held_ctx *c, const struct list *l, const struct hol
 	if (!notify)
 		return LM_OK;
 	notice_list_load(l, &nl);
-	if (list_get_bool(l, "respond_to_post_requests")) {
+	if (list_get_bool(l, "respond_to_post_requests") && poster_wanted(e) &&
+	    ar_allowed(c, l, S(e->poster))) {
 		if ((rc = notice_held_poster(&nl, e, c->meta, &n)) == LM_OK) {
 			notice_send(c->sendmail_command, &n, c->qid);
 			notice_clear(&n);

@@ -120,7 +120,7 @@ static int member_find(const struct policy_list *l, const struct policy_facts *f
 	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+	for (i = 0; mf && i < sizeof(cand) / sizeof(cand[0]); i++) {
 		if (cand[i] == NULL || *cand[i] == '\0')
 			continue;
 		if ((a = lower_dup(cand[i])) == NULL)
@@ -258,39 +258,48 @@ static bool alias_match(const char *pattern, const char *s)
 	return hit;
 }
 
+/*
+ * Mailman's acceptable_aliases rule: a pattern without '@' is first tried on the local part
+ * (backwards compatibility), then every pattern on the whole address.
+ */
+static bool alias_one(const char *pattern, const char *addr)
+{
+	const char *at = strchr(addr, '@');
+	struct buf local;
+	bool hit = false;
+
+	if (at && strchr(pattern, '@') == NULL) {
+		buf_init(&local, BUF_CAP_SMALL);
+		hit = buf_append(&local, addr, (size_t)(at - addr)) == LM_OK &&
+		      alias_match(pattern, buf_cstr(&local));
+		buf_free(&local);
+	}
+	return hit || alias_match(pattern, addr);
+}
+
 static bool alias_any(const char *aliases, const char *addr)
 {
 	const char *p = S(aliases), *nl;
-	char line[1024], *local_end, sep = strchr(p, '\n') ? '\n' : ',';
+	char sep = strchr(p, '\n') ? '\n' : ',';
+	struct buf line;
+	bool hit = false;
 	size_t n;
 
+	buf_init(&line, BUF_CAP_SMALL);
 	/* one alias per line, or comma-separated on one line (list settings are one line) */
-	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
+	for (; *p && !hit; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, sep);
 		n = nl ? (size_t)(nl - p) : strlen(p);
 		while (n > 0 && isspace((unsigned char)*p))
 			p++, n--;
 		while (n > 0 && isspace((unsigned char)p[n - 1]))
 			n--;
-		if (n == 0 || n >= sizeof(line))
-			continue;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		if ((local_end = strchr(addr, '@')) != NULL && strchr(line, '@') == NULL) {
-			char local[512];
-			size_t ll = (size_t)(local_end - addr);
-
-			if (ll < sizeof(local)) {
-				memcpy(local, addr, ll);
-				local[ll] = '\0';
-				if (alias_match(line, local))
-					return true;
-			}
-		}
-		if (alias_match(line, addr))
-			return true;
+		buf_reset(&line);
+		if (n > 0 && buf_append(&line, p, n) == LM_OK)
+			hit = alias_one(buf_cstr(&line), addr);
 	}
-	return false;
+	buf_free(&line);
+	return hit;
 }
 
 /* MailList.HasExplicitDest: the list (or a local part equal to its name, or an alias). */

@@ -10,3 +10,10 @@ add_executable(spf_probe tools/spf_probe.c)
 target_link_libraries(spf_probe PRIVATE lmmilter)
 lm_unit_test(test_spf SOURCES unit/test_spf.c LIBS lmmilter)
 lm_script_test(spf_dnsmasq integration/spf_dnsmasq.sh)
+lm_unit_test(test_policy_msg SOURCES unit/test_policy_msg.c LIBS lmmilter)
+lm_unit_test(test_moderation SOURCES unit/test_moderation.c LIBS lmmilter)
+
+# listctl approve/reject handing mail to a real Postfix (sendmail -> pickup -> smtp-sink).
+add_executable(hold_post tools/hold_post.c)
+target_link_libraries(hold_post PRIVATE lmarchive)
+lm_script_test(held_postfix integration/held_postfix.sh)

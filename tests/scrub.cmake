@@ -5,3 +5,4 @@ lm_unit_test(test_scrub_rules SOURCES unit/test_scrub_rules.c ${LM_SCRUBFX} LIBS
 lm_unit_test(test_scrub_names SOURCES unit/test_scrub_names.c LIBS lmarchive)
 lm_unit_test(test_scrub_store SOURCES unit/test_scrub_store.c ${LM_SCRUBFX} LIBS lmarchive)
 lm_unit_test(test_scrub_corpus SOURCES unit/test_scrub_corpus.c ${LM_SCRUBFX} LIBS lmarchive)
+lm_unit_test(test_scrub_opts SOURCES unit/test_scrub_opts.c LIBS lmarchive)

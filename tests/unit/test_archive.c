@@ -165,9 +165,14 @@ static void test_threading(void **state)
 
 	root = add(f, "<root@x>", "[Test] Topic", FEB4, "", "", &p);
 	assert_int_equal(p, ARTICLE_NO_PARENT);
-	/* In-Reply-To: the first <...> wins */
-	r1 = add(f, "<r1@x>", "Other words", FEB4 + 100, "<root@x> <r9@x>", "", &p);
+	/* In-Reply-To: pipermail's greedy <.*> on one line; a trailing comment is harmless */
+	r1 = add(f, "<r1@x>", "Other words", FEB4 + 100, "<root@x> (Joe's message)", "", &p);
 	assert_int_equal(p, root);
+	/* two ids make one bogus id: no In-Reply-To parent, References decide */
+	add(f, "<r3@x>", "Third words", FEB4 + 110, "<r1@x> <root@x>", "<root@x>", &p);
+	assert_int_equal(p, root);
+	add(f, "<r4@x>", "Fourth words", FEB4 + 120, "\n <r1@x>", "", &p);
+	assert_int_equal(p, r1);
 	r2 = add(f, "<r2@x>", "Different", FEB4 + 50, "", "", &p);
 	assert_int_equal(p, ARTICLE_NO_PARENT);
 	/* References: among ids in the period, the latest DATE (r1), not the last position */
@@ -362,6 +367,33 @@ static void test_append_for_list(void **state)
 	article_clear(&b);
 }
 
+static void test_generated_msgid(void **state)
+{
+	struct fx *f = *state;
+	struct article a, b, c;
+	bool existed;
+
+	mk(&a, "<mailman.1.1549283696.1.test@x>", "No id", FEB4, "same\n");
+	a.msgid_generated = true;
+	assert_int_equal(put(f, &a, 0, &existed), LM_OK);
+	assert_false(existed);
+	/* the retry got another generated id: same content, so it is the same post */
+	mk(&b, "<mailman.2.1549283999.1.test@x>", "No id", FEB4, "same\n");
+	b.msgid_generated = true;
+	assert_int_equal(put(f, &b, 0, &existed), LM_OK);
+	assert_true(existed);
+	assert_int_equal(b.seq, a.seq);
+	assert_string_equal(b.msgid, a.msgid);
+	/* a post with a real, different id and the same content is another post */
+	mk(&c, "<real@x>", "No id", FEB4, "same\n");
+	assert_int_equal(put(f, &c, 0, &existed), LM_OK);
+	assert_false(existed);
+	assert_int_equal(c.seq, a.seq + 1);
+	article_clear(&a);
+	article_clear(&b);
+	article_clear(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +403,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_hostile_bytes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_generated_msgid, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_append_for_list, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -428,6 +428,57 @@ static void test_numbers_from_synthetic(void **state)
 	free(mb);
 }
 
+static void test_txt_file_period(void **state)
+{
+	struct fx *f = *state;
+	const char txt[] = "From joe at example.com  Fri Mar  1 03:00:00 2019\n"
+	                   "From: joe at example.com (Joe)\n"
+	                   "Date: Fri, 1 Mar 2019 03:00:00 +0000\n"
+	                   "Subject: edge\n"
+	                   "Message-ID: <edge@example.com>\n\nbody\n\n";
+	char *path = testutil_path(f->dir, "2019-March.txt");
+	char *other = testutil_path(f->dir, "notaperiod.txt");
+	struct import_opts o;
+	struct article a;
+
+	testutil_write(path, txt, strlen(txt));
+	opts_init(f, &o, "tz", NULL);
+	o.conf.tz = "America/Denver"; /* 28 February there */
+	assert_int_equal(import(f, &o, path), 1);
+	assert_int_equal(archive_get(f->env, "tz", 0, &a), LM_OK);
+	assert_string_equal(a.period, "2019-March"); /* the file it came from */
+	assert_string_equal(a.email, "joe@example.com");
+	assert_string_equal(a.author, "Joe");
+	article_clear(&a);
+	testutil_write(other, txt, strlen(txt));
+	opts_init(f, &o, "tz2", NULL);
+	o.conf.tz = "America/Denver";
+	assert_int_equal(import(f, &o, other), 1);
+	assert_int_equal(archive_get(f->env, "tz2", 0, &a), LM_OK);
+	assert_string_equal(a.period, "2019-February"); /* no period in the name: the date's */
+	article_clear(&a);
+	free(path);
+	free(other);
+}
+
+static void test_reimport_without_ids(void **state)
+{
+	struct fx *f = *state;
+	const char eml[] = "From: someone@example.com\nSubject: no id, no date\n\nbody\n";
+	char *path = testutil_path(f->dir, "noid.eml");
+	struct import_opts o;
+	struct import_stats st = {0};
+
+	testutil_write(path, eml, strlen(eml));
+	opts_init(f, &o, "noid", NULL);
+	assert_int_equal(import(f, &o, path), 1);
+	assert_int_equal(import_begin(f->env, &o), LM_OK);
+	assert_int_equal(import_file(f->env, path, &o, &st), LM_OK);
+	assert_int_equal(st.archived, 0);
+	assert_int_equal(st.existed, 1);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +488,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_raw_headers, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_number_from_below_next, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_numbers_from_synthetic, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_txt_file_period, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reimport_without_ids, setup, teardown),
 	};
 	g_mime_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -475,6 +475,26 @@ static void test_store_glue(void **state)
 	assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
 	assert_int_equal(d.action, POLICY_REJECT);
 	policy_decision_clear(&d);
+	/* default_member_moderation: new members start moderated (member_moderation_action 0) */
+	{
+		const char *kv2[] = {"default_member_moderation=yes", "member_moderation_action=0"};
+		const char *newbie[] = {"newbie@example.org"};
+
+		assert_int_equal(lists_set(env, "test", kv2, 2, NULL), LM_OK);
+		assert_int_equal(members_add(env, "test", newbie, 1, NULL, NULL), LM_OK);
+		list_free(lst);
+		assert_int_equal(lists_get(env, "test", &lst), LM_OK);
+		assert_int_equal(policy_list_load(lst, &l), LM_OK);
+		f.from = f.env_sender = "newbie@example.org";
+		assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
+		assert_int_equal(d.action, POLICY_HOLD);
+		assert_string_equal(d.reason, "Post to moderated list");
+		policy_decision_clear(&d);
+		f.from = f.env_sender = "alice@example.org"; /* added before: not moderated */
+		assert_int_equal(policy_decide(&l, &f, policy_member_db, env, &d), LM_OK);
+		assert_int_equal(d.action, POLICY_ACCEPT);
+		policy_decision_clear(&d);
+	}
 	list_free(lst);
 	dbenv_close(env);
 	testutil_rmtree(dir);

@@ -78,6 +78,8 @@ static void scrub_twice(struct scrubfx *f, const char *path)
 
 	if (rc != LM_OK && rc != LM_ETOOBIG && rc != LM_EPARSE)
 		fail_msg("%s: %s", path, lm_strerror(rc));
+	if (rc == LM_OK && !g_utf8_validate(buf_cstr(&f->r.text), (gssize)f->r.text.len, NULL))
+		fail_msg("%s: the scrubbed text is not UTF-8", path);
 	if (rc != LM_OK || f->r.generated_msgid)
 		return;
 	first = strdup(buf_cstr(&f->r.text));

@@ -101,6 +101,22 @@ static void test_html_mode1(void **state)
 	scrubfx_free(f);
 }
 
+/* Binary bytes (NUL) in HTML pass through; the tab still counts them as columns. */
+static void test_html_nul_byte(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	static const char want[] = "<tt>\na\0b&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;c\n</tt>\n";
+
+	(void)state;
+	assert_int_equal(scrubfx_run(f,
+	                             HDR "Content-Type: text/html\n"
+	                                 "Content-Transfer-Encoding: base64\n\nYQBiCWM=\n",
+	                             false, false),
+	                 LM_OK);
+	expect_bytes(f, "attachment.html", want, sizeof(want) - 1);
+	scrubfx_free(f);
+}
+
 static void test_html_mode0(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -190,6 +206,23 @@ static void test_rfc822_defaults(void **state)
 	scrubfx_free(f);
 }
 
+/* An encoded message/rfc822 (RFC 2046 forbids it): stored as the encoded text, like Python
+ * which parses that text as the message; the notice falls back to its defaults. */
+static void test_rfc822_encoded(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       HDR MIXED "--BB\nContent-Type: text/plain\n\nx\n"
+	                 "--BB\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+	                 "U3ViamVjdDogPGk+Cgpib2R5Cg==\n--BB--\n",
+	       "x\n" SEP "An embedded message was scrubbed...\nFrom: unknown sender\n"
+	       "Subject: no subject\nDate: no date\nSize: 28\nURL: <" URL "attachment.eml>\n");
+	expect_file(f, "attachment.eml", "U3ViamVjdDogPGk+Cgpib2R5Cg==");
+	scrubfx_free(f);
+}
+
 static void test_other_type(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -224,6 +257,23 @@ static void test_other_type_rfc2231_name(void **state)
 	       "Type: image/png\nSize: 4 bytes\nDesc: not available\n"
 	       "URL: <" URL "attachment.png>\n");
 	assert_string_equal(f->r.charset, "utf-8");
+	scrubfx_free(f);
+}
+
+/* Encoded line breaks in a name or description cannot add lines to the notice. */
+static void test_no_line_injection(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       HDR MIXED "--BB\nContent-Type: text/plain\n\nx\n"
+	                 "--BB\nContent-Type: application/pdf\nContent-Disposition: attachment;\n"
+	                 " filename*=utf-8''a%0AURL%3A%20%3Cjavascript%3Ax%3E%0D%E2%80%A8.pdf\n"
+	                 "Content-Description: =?utf-8?q?d=0Aesc?=\n\nPDF\n--BB--\n",
+	       "x\n" SEP "A non-text attachment was scrubbed...\n"
+	       "Name: aURL: <javascript:x>.pdf\nType: application/pdf\nSize: 3 bytes\n"
+	       "Desc: desc\nURL: <" URL "attachment.pdf>\n");
 	scrubfx_free(f);
 }
 
@@ -325,6 +375,33 @@ static void test_charset_default_lcset(void **state)
 	scrubfx_free(f);
 }
 
+/* An unknown message charset: other texts are encoded in the list charset instead. */
+static void test_bogus_charset(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       HDR MIXED "--BB\nContent-Type: text/plain; charset=x-bogus\n\nab\n"
+	                 "--BB\nContent-Type: text/plain; charset=utf-8\n\n\xc3\xa9!\n--BB--\n",
+	       "ab\n" SEP "?!\n");
+	assert_string_equal(f->r.charset, "x-bogus");
+	scrubfx_free(f);
+}
+
+static void test_html_mode2_outer(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	f->o.html_sanitizer = 2;
+	expect(f, HDR "Content-Type: text/html; charset=iso-8859-1\n\n<b>caf\xe9</b>\n",
+	       "<b>caf\xc3\xa9</b>\n");
+	assert_string_equal(f->r.charset, "iso-8859-1");
+	assert_int_equal(f->r.files, 0);
+	scrubfx_free(f);
+}
+
 static void test_euc_jp_output_charset(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -333,6 +410,37 @@ static void test_euc_jp_output_charset(void **state)
 	expect(f, HDR MIXED "--BB\nContent-Type: text/plain; charset=euc-jp\n\n\xa4\xa2\n--BB--\n",
 	       "\xe3\x81\x82\n");
 	assert_string_equal(f->r.charset, "iso-2022-jp");
+	scrubfx_free(f);
+}
+
+/* Multibyte characters cut by the 64 KB streaming chunks come out whole. */
+static void test_long_multibyte_texts(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	struct buf m, want;
+	int i;
+
+	(void)state;
+	buf_init(&m, 1 << 22);
+	buf_init(&want, 1 << 22);
+	buf_puts(&m, HDR MIXED "--BB\nContent-Type: text/plain; charset=utf-8\n\nx");
+	buf_puts(&want, "x");
+	for (i = 0; i < 70000; i++) {
+		buf_puts(&m, "\xc3\xa9");
+		buf_puts(&want, "\xc3\xa9");
+	}
+	buf_puts(&m, "\n--BB\nContent-Type: text/plain; charset=euc-jp\n\ny");
+	buf_puts(&want, "\n" SEP "y");
+	for (i = 0; i < 40000; i++) {
+		buf_puts(&m, "\xa4\xa2");
+		buf_puts(&want, "\xe3\x81\x82");
+	}
+	buf_puts(&m, "\n--BB--\n");
+	buf_puts(&want, "\n");
+	expect(f, buf_cstr(&m), buf_cstr(&want));
+	assert_string_equal(f->r.charset, "utf-8");
+	buf_free(&m);
+	buf_free(&want);
 	scrubfx_free(f);
 }
 
@@ -352,6 +460,29 @@ static void test_nested_message_news_descended(void **state)
 	scrubfx_free(f);
 }
 
+/* hash8 is over the raw value as Python's parser keeps it: first line lstripped only. */
+static void test_folded_message_id(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f,
+	       "From: a@b\nMessage-ID:\n <abc@example.com>\nDate: Mon, 04 Feb 2019 10:00:00 +0000\n"
+	       "Content-Type: image/gif\n\nGIF\n",
+	       "A non-text attachment was scrubbed...\nName: not available\nType: image/gif\n"
+	       "Size: 4 bytes\nDesc: not available\n"
+	       "URL: <http://host/pipermail/l/attachments/20190204/279785cf/attachment.gif>\n");
+	assert_string_equal(f->r.message_id, " <abc@example.com>");
+	expect(f,
+	       "From: a@b\nMessage-ID: <abc@\n example.com>\nDate: Mon, 04 Feb 2019 10:00:00 "
+	       "+0000\n"
+	       "Content-Type: image/gif\n\nGIF\n",
+	       "A non-text attachment was scrubbed...\nName: not available\nType: image/gif\n"
+	       "Size: 4 bytes\nDesc: not available\n"
+	       "URL: <http://host/pipermail/l/attachments/20190204/b3676191/attachment.gif>\n");
+	scrubfx_free(f);
+}
+
 static void test_want_message(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -365,6 +496,26 @@ static void test_want_message(void **state)
 	assert_non_null(strstr(s, "Content-Type: text/plain; charset=us-ascii\n"));
 	assert_non_null(strstr(s, "\nplain\n" SEP "An HTML attachment was scrubbed...\n"));
 	assert_null(strstr(s, "multipart"));
+	g_free(s);
+	/* utf-8 goes out base64, iso-8859-1 quoted-printable, as Mailman sets the payload. */
+	assert_int_equal(scrubfx_run(f,
+	                             HDR "Content-Type: text/plain; charset=iso-8859-1\n"
+	                                 "Content-Transfer-Encoding: 8bit\n\ncaf\xe9\n",
+	                             false, true),
+	                 LM_OK);
+	s = g_mime_object_to_string(GMIME_OBJECT(f->r.scrubbed), NULL);
+	assert_non_null(strstr(s, "charset=iso-8859-1"));
+	assert_non_null(strstr(s, "Content-Transfer-Encoding: quoted-printable\n"));
+	assert_non_null(strstr(s, "caf=E9"));
+	g_free(s);
+	assert_int_equal(scrubfx_run(f,
+	                             HDR MIXED "--BB\nContent-Type: text/plain; charset=utf-8\n\n"
+	                                       "\xc3\xa9\n--BB--\n",
+	                             false, true),
+	                 LM_OK);
+	s = g_mime_object_to_string(GMIME_OBJECT(f->r.scrubbed), NULL);
+	assert_non_null(strstr(s, "Content-Transfer-Encoding: base64\n"));
+	assert_non_null(strstr(s, "\nw6kK\n"));
 	g_free(s);
 	scrubfx_free(f);
 }
@@ -393,22 +544,29 @@ int main(void)
 	        cmocka_unit_test(test_plain_inline),
 	        cmocka_unit_test(test_plain_charsetless_attachment),
 	        cmocka_unit_test(test_html_mode1),
+	        cmocka_unit_test(test_html_nul_byte),
 	        cmocka_unit_test(test_html_mode0),
 	        cmocka_unit_test(test_html_mode2),
 	        cmocka_unit_test(test_html_mode3),
 	        cmocka_unit_test(test_html_outer_mode1),
 	        cmocka_unit_test(test_rfc822),
 	        cmocka_unit_test(test_rfc822_defaults),
+	        cmocka_unit_test(test_rfc822_encoded),
 	        cmocka_unit_test(test_other_type),
 	        cmocka_unit_test(test_other_type_rfc2231_name),
+	        cmocka_unit_test(test_no_line_injection),
 	        cmocka_unit_test(test_text_other_subtype_is_attachment),
 	        cmocka_unit_test(test_empty_parts_and_skipped),
 	        cmocka_unit_test(test_base64_long_gap),
 	        cmocka_unit_test(test_other_outer),
 	        cmocka_unit_test(test_charset_conversion),
 	        cmocka_unit_test(test_charset_default_lcset),
+	        cmocka_unit_test(test_bogus_charset),
+	        cmocka_unit_test(test_html_mode2_outer),
 	        cmocka_unit_test(test_euc_jp_output_charset),
+	        cmocka_unit_test(test_long_multibyte_texts),
 	        cmocka_unit_test(test_nested_message_news_descended),
+	        cmocka_unit_test(test_folded_message_id),
 	        cmocka_unit_test(test_want_message),
 	        cmocka_unit_test(test_generated_msgid),
 	};

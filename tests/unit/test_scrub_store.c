@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lmerr.h"
@@ -74,7 +75,7 @@ static void test_identical_parts_still_get_two_names(void **state)
 static void test_retry_reuses_files(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
-	char *first;
+	char *first, *stale;
 
 	(void)state;
 	assert_int_equal(scrubfx_run(f, two_gifs, false, false), LM_OK);
@@ -86,7 +87,43 @@ static void test_retry_reuses_files(void **state)
 	assert_string_equal(buf_cstr(&f->r.text), first);
 	assert_int_equal(scrubfx_count_files(f, ".gif"), 2);
 	assert_int_equal(scrubfx_count_files(f, ""), 3); /* + attachments.lock */
+	/* A temporary file a crashed run left behind is swept under the lock. */
+	stale = testutil_path(f->root, DIR ".lmtmp-1-2-3");
+	testutil_write(stale, "partial", 7);
+	assert_int_equal(scrubfx_run(f, two_gifs, false, false), LM_OK);
+	assert_int_equal(scrubfx_count_files(f, ""), 3);
+	free(stale);
 	free(first);
+	scrubfx_free(f);
+}
+
+/* Concurrent scrubs of copies of one post (the lock in the message directory) agree. */
+static void test_concurrent_scrubs(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	char *path = testutil_path(f->dir, "post.eml");
+	pid_t pids[6];
+	int i, status, ok;
+
+	(void)state;
+	testutil_write(path, two_gifs, strlen(two_gifs));
+	for (i = 0; i < 6; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			ok = scrubfx_run_file(f, path, false) == LM_OK &&
+			     strstr(buf_cstr(&f->r.text), "URL: <" URL "attachment-0001.gif>\n") &&
+			     !strstr(buf_cstr(&f->r.text), "-0002");
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(scrubfx_count_files(f, ".gif"), 2);
+	free(path);
 	scrubfx_free(f);
 }
 
@@ -158,6 +195,7 @@ static void test_symlinked_directory_refused(void **state)
 	att = testutil_path(f->root, "attachments");
 	assert_int_equal(symlink(elsewhere, att), 0);
 	assert_int_equal(scrubfx_run(f, two_gifs, false, false), LM_EPERM);
+	assert_true(lm_err_is_temporary(LM_EPERM)); /* the milter answers 451 4.3.0 */
 	free(att);
 	free(elsewhere);
 	scrubfx_free(f);
@@ -171,6 +209,7 @@ static void test_storage_failure_is_an_error(void **state)
 	/* The storage root is a file: nothing can be stored, the caller must tempfail. */
 	testutil_write(f->root, "x", 1);
 	assert_int_equal(scrubfx_run(f, two_gifs, false, false), LM_EIO);
+	assert_true(lm_err_is_temporary(LM_EIO));
 	/* A post without attachments needs no storage. */
 	assert_int_equal(scrubfx_run(f, HDR "--BB--\n", false, false), LM_OK);
 	scrubfx_free(f);
@@ -230,6 +269,7 @@ int main(void)
 	        cmocka_unit_test(test_suffixes_in_one_message),
 	        cmocka_unit_test(test_identical_parts_still_get_two_names),
 	        cmocka_unit_test(test_retry_reuses_files),
+	        cmocka_unit_test(test_concurrent_scrubs),
 	        cmocka_unit_test(test_different_content_never_overwrites),
 	        cmocka_unit_test(test_hostile_names_stay_inside),
 	        cmocka_unit_test(test_symlinked_directory_refused),

@@ -136,8 +136,17 @@ static void test_approval(void **state)
 	/* a second approval of the same post (a retry) gets the same token */
 	assert_int_equal(token_approval(fx->env, &fx->key, "test", 3, 1100, 600, a2), LM_OK);
 	assert_string_equal(a1, a2);
+	/* peeking does not use it */
+	assert_int_equal(token_peek(fx->env, &fx->key, TOKEN_APPROVE, "test", a1, 1200, &id),
+	                 LM_OK);
+	assert_int_equal(token_peek(fx->env, &fx->key, TOKEN_APPROVE, "test", a1, 1200, &id),
+	                 LM_OK);
+	assert_int_equal(token_peek(fx->env, &fx->key, TOKEN_APPROVE, "tes", a1, 1200, &id),
+	                 LM_EPERM);
 	assert_int_equal(token_use(fx->env, &fx->key, TOKEN_APPROVE, "test", a1, 1200, &id), LM_OK);
 	assert_int_equal(id, 3);
+	assert_int_equal(token_peek(fx->env, &fx->key, TOKEN_APPROVE, "test", a1, 1200, &id),
+	                 LM_EEXIST);
 	assert_int_equal(token_use(fx->env, &fx->key, TOKEN_APPROVE, "test", a1, 1200, &id),
 	                 LM_EEXIST);
 	/* an approval token is no confirm token */

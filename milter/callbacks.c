@@ -1,0 +1,199 @@
+/*
+ * callbacks.c: the libmilter callbacks: a few lines each, mapping the connection and message
+ * contexts onto the pipeline and its verdicts onto sfsistat.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmilter/mfapi.h>
+
+#include "lmerr.h"
+#include "log.h"
+#include "milter.h"
+
+static sfsistat to_sfsi(enum verdict v)
+{
+	static const sfsistat map[] = {SMFIS_CONTINUE, SMFIS_ACCEPT, SMFIS_REJECT, SMFIS_TEMPFAIL,
+	                               SMFIS_DISCARD};
+
+	return map[v];
+}
+
+/* The open message of a callback, with its queue id refreshed ({i} appears late in Postfix). */
+static struct msgctx *cb_msg(SMFICTX *ctx, struct mta *mta)
+{
+	struct connctx *c = smfi_getpriv(ctx);
+
+	mta_init_milter(mta, ctx);
+	if (c == NULL || c->msg == NULL)
+		return NULL;
+	msgctx_set_qid(c->msg, smfi_getsymval(ctx, "i"));
+	return c->msg;
+}
+
+/* The one place a message ends, whatever ended it. */
+static void cb_msg_done(SMFICTX *ctx)
+{
+	struct connctx *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		c->msg = msgctx_free(c->msg);
+}
+
+static void sockaddr_text(const struct sockaddr *sa, char *out, size_t n)
+{
+	const void *a = NULL;
+
+	*out = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa && sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (a == NULL || inet_ntop(sa->sa_family, a, out, (socklen_t)n) == NULL)
+		*out = '\0';
+}
+
+static sfsistat cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+	struct connctx *c = calloc(1, sizeof(*c));
+
+	(void)host;
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	sockaddr_text(addr, c->client_addr, sizeof(c->client_addr));
+	smfi_setpriv(ctx, c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct connctx *c = smfi_getpriv(ctx);
+	struct mta mta;
+	int rc;
+
+	mta_init_milter(&mta, ctx);
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	c->msg = msgctx_free(c->msg);
+	if ((rc = msgctx_new(&c->msg)) != LM_OK ||
+	    (c->msg->envfrom = strdup(argv[0] ? argv[0] : "<>")) == NULL) {
+		log_err(NULL, "cannot start a message: %s", lm_strerror(rc ? rc : LM_ENOMEM));
+		mta_setreply(&mta, "451", "4.3.0", "Temporary failure, try again later");
+		cb_msg_done(ctx);
+		return SMFIS_TEMPFAIL;
+	}
+	c->nmsgs++;
+	msgctx_set_qid(c->msg, smfi_getsymval(ctx, "i"));
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct mta mta;
+	struct msgctx *m = cb_msg(ctx, &mta);
+
+	return m ? to_sfsi(pipeline_rcpt(m, argv[0], &mta)) : SMFIS_TEMPFAIL;
+}
+
+static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct mta mta;
+	struct msgctx *m = cb_msg(ctx, &mta);
+
+	return m ? to_sfsi(pipeline_header(m, name, value, &mta)) : SMFIS_TEMPFAIL;
+}
+
+static sfsistat cb_eoh(SMFICTX *ctx)
+{
+	struct mta mta;
+	struct msgctx *m = cb_msg(ctx, &mta);
+
+	return m ? to_sfsi(pipeline_eoh(m, &mta)) : SMFIS_TEMPFAIL;
+}
+
+static sfsistat cb_body(SMFICTX *ctx, unsigned char *p, size_t n)
+{
+	struct mta mta;
+	struct msgctx *m = cb_msg(ctx, &mta);
+
+	return m ? to_sfsi(pipeline_body(m, p, n, &mta)) : SMFIS_TEMPFAIL;
+}
+
+static sfsistat cb_eom(SMFICTX *ctx)
+{
+	struct mta mta;
+	struct msgctx *m = cb_msg(ctx, &mta);
+	sfsistat s = m ? to_sfsi(pipeline_eom(m, &mta)) : SMFIS_TEMPFAIL;
+
+	cb_msg_done(ctx);
+	return s;
+}
+
+static sfsistat cb_abort(SMFICTX *ctx)
+{
+	cb_msg_done(ctx);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat cb_close(SMFICTX *ctx)
+{
+	struct connctx *c = smfi_getpriv(ctx);
+
+	cb_msg_done(ctx);
+	free(c);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+#define CB_ACTIONS                                                                                 \
+	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | SMFIF_DELRCPT |           \
+	 SMFIF_QUARANTINE | SMFIF_CHGFROM | SMFIF_SETSYMLIST)
+
+/* Ask for the actions we use and the macros we read, whatever the MTA's defaults are. */
+static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+                             unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+                             unsigned long *pf2, unsigned long *pf3)
+{
+	(void)f2;
+	(void)f3;
+	if ((f0 & CB_ACTIONS) != CB_ACTIONS) {
+		log_err(NULL, "the MTA does not offer the milter actions listmilter needs (0x%lx)",
+		        f0);
+		return SMFIS_REJECT;
+	}
+	*pf0 = CB_ACTIONS;
+	/* no SMFIP_HDR_LEADSPC: with it, the MTA also expects our added values to carry the space
+	 */
+	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA);
+	*pf2 = *pf3 = 0;
+	if (smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}") != MI_SUCCESS ||
+	    smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr}") != MI_SUCCESS ||
+	    smfi_setsymlist(ctx, SMFIM_EOH, "i") != MI_SUCCESS ||
+	    smfi_setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS)
+		log_warn(NULL, "cannot request macros; queue ids may be missing from log lines");
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc callbacks = {
+        .xxfi_name = "listmilter",
+        .xxfi_version = SMFI_VERSION,
+        .xxfi_flags = CB_ACTIONS,
+        .xxfi_connect = cb_connect,
+        .xxfi_envfrom = cb_envfrom,
+        .xxfi_envrcpt = cb_envrcpt,
+        .xxfi_header = cb_header,
+        .xxfi_eoh = cb_eoh,
+        .xxfi_body = cb_body,
+        .xxfi_eom = cb_eom,
+        .xxfi_abort = cb_abort,
+        .xxfi_close = cb_close,
+        .xxfi_negotiate = cb_negotiate,
+};
+
+struct smfiDesc *callbacks_desc(void)
+{
+	return &callbacks;
+}

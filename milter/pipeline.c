@@ -1,0 +1,404 @@
+/*
+ * pipeline.c: what listmilter does with a transaction: keep lists and other recipients apart
+ * at RCPT, spool list posts, and at end-of-message archive first, then rewrite and fan out.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lmerr.h"
+#include "log.h"
+#include "pipeline_int.h"
+
+/* The most recipients added between two smfi_progress calls. */
+#define PROGRESS_EVERY 1000
+
+static enum verdict reply(struct mta *mta, enum verdict v, const char *rcode, const char *xcode,
+                          const char *text)
+{
+	mta_setreply(mta, rcode, xcode, text);
+	return v;
+}
+
+static enum verdict tempfail(struct msgctx *m, struct mta *mta, const char *what, int rc)
+{
+	struct buf t;
+
+	buf_init(&t, 512);
+	buf_printf(&t, "%s: %s, try again later", what, lm_strerror(rc));
+	log_err(m->qid, "tempfail: %s: %s", what, lm_strerror(rc));
+	mta_setreply(mta, "451", "4.3.0", buf_cstr(&t));
+	buf_free(&t);
+	return V_TEMPFAIL;
+}
+
+/* Which transaction a recipient belongs in: its list's name, or NULL for ordinary mail. */
+static bool rcpt_fits(const struct msgctx *m, const char *list)
+{
+	if (m->nrcpts == 0)
+		return true;
+	if (list == NULL)
+		return m->list == NULL;
+	return m->list != NULL && strcmp(m->list, list) == 0;
+}
+
+enum verdict pipeline_rcpt(struct msgctx *m, const char *rcpt, struct mta *mta)
+{
+	struct list *l = NULL;
+	enum list_addr_kind kind;
+	const char *name = NULL;
+	enum verdict v = V_CONTINUE;
+	int rc;
+
+	if (m->nrcpts >= m->rt->cfg->max_recipients)
+		return reply(mta, V_TEMPFAIL, "452", "4.5.3", "Too many recipients");
+	rc = lists_find_rcpt(m->rt->env, rcpt, &l, &kind);
+	if (rc != LM_OK && rc != LM_ENOENT)
+		return tempfail(m, mta, "list lookup failed", rc);
+	if (rc == LM_OK && kind == LIST_ADDR_POST)
+		name = list_name(l);
+	if (!rcpt_fits(m, name)) {
+		log_info(m->qid, "rcpt %.200s deferred: a list post travels in its own transaction",
+		         rcpt);
+		v = reply(mta, V_TEMPFAIL, "452", "4.5.3",
+		          "Too many recipients: send list posts in their own transaction");
+	} else if (name != NULL && m->list == NULL && (m->list = strdup(name)) == NULL) {
+		v = tempfail(m, mta, "out of memory", LM_ENOMEM);
+	} else if ((rc = msgctx_add_rcpt(m, rcpt, name != NULL)) != LM_OK) {
+		v = tempfail(m, mta, "out of memory", rc);
+	}
+	list_free(l);
+	return v;
+}
+
+static enum verdict too_big(struct msgctx *m, struct mta *mta, const char *what)
+{
+	log_notice(m->qid, "reject: list %s: %s too large", m->list, what);
+	return reply(mta, V_REJECT, "552", "5.3.4",
+	             strcmp(what, "header") == 0 ? "Message header too large"
+	                                         : "Message too large for this list");
+}
+
+enum verdict pipeline_header(struct msgctx *m, const char *name, const char *value, struct mta *mta)
+{
+	size_t nl = strlen(name), vl = strlen(value);
+	bool space = vl > 0 && (value[0] == ' ' || value[0] == '\t');
+	int rc;
+
+	if (m->list == NULL)
+		return V_ACCEPT;
+	m->header_bytes += nl + vl + 4;
+	if (m->header_bytes > m->rt->cfg->max_header_bytes)
+		return too_big(m, mta, "header");
+	if ((rc = spool_write(&m->spool, name, nl)) != LM_OK ||
+	    (rc = spool_write(&m->spool, space ? ":" : ": ", space ? 1 : 2)) != LM_OK ||
+	    (rc = spool_write(&m->spool, value, vl)) != LM_OK ||
+	    (rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK ||
+	    (rc = msgctx_add_header(m, name, value)) != LM_OK)
+		return tempfail(m, mta, "cannot spool the message", rc);
+	return V_CONTINUE;
+}
+
+enum verdict pipeline_eoh(struct msgctx *m, struct mta *mta)
+{
+	int rc;
+
+	if (m->list == NULL)
+		return V_ACCEPT;
+	if ((rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK)
+		return tempfail(m, mta, "cannot spool the message", rc);
+	m->body_offset = m->spool.len;
+	return V_CONTINUE;
+}
+
+enum verdict pipeline_body(struct msgctx *m, const void *p, size_t n, struct mta *mta)
+{
+	int rc;
+
+	if (m->list == NULL)
+		return V_ACCEPT;
+	if (m->spool.len + n > m->rt->cfg->max_message_size)
+		return too_big(m, mta, "message");
+	if ((rc = spool_write(&m->spool, p, n)) != LM_OK)
+		return tempfail(m, mta, "cannot spool the message", rc);
+	return V_CONTINUE;
+}
+
+/* ---- end of message ---- */
+
+/** Everything one end-of-message holds; eom_clear() is its one cleanup. */
+struct eom {
+	struct msgctx *m;
+	struct mta *mta;
+	struct list *l;
+	GMimeMessage *msg;
+	struct scrub_result sr;
+	bool scrubbed;
+	struct rewrite rw;
+	struct buf why;
+	char **rcpts;
+	size_t nrcpts, rcap;
+	uint32_t seq;
+	bool archived, existed, approved;
+};
+
+static void eom_clear(struct eom *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrcpts; i++)
+		free(e->rcpts[i]);
+	free(e->rcpts);
+	rewrite_clear(&e->rw);
+	scrub_result_clear(&e->sr);
+	if (e->msg)
+		g_object_unref(e->msg);
+	list_free(e->l);
+	buf_free(&e->why);
+}
+
+/* A post that already went through this list is a loop (Mailman's X-BeenThere test). */
+static bool eom_loop(struct eom *e)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(e->msg));
+	int i, n = hl ? g_mime_header_list_get_count(hl) : 0;
+	const char *addr = list_address(e->l);
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *v = g_mime_header_get_value(h);
+
+		if (strcasecmp(g_mime_header_get_name(h), "X-BeenThere") != 0 || v == NULL)
+			continue;
+		while (*v == ' ' || *v == '\t' || *v == '<')
+			v++;
+		if (strncasecmp(v, addr, strlen(addr)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static enum verdict eom_parse(struct eom *e)
+{
+	struct scrub_limits lim = {e->m->rt->cfg->max_header_bytes, e->m->rt->cfg->max_mime_depth,
+	                           e->m->rt->cfg->max_mime_parts, e->m->rt->cfg->max_decoded_bytes};
+	int fd, rc;
+
+	if ((rc = spool_fd(&e->m->spool, &fd)) != LM_OK)
+		return tempfail(e->m, e->mta, "cannot read the spooled message", rc);
+	rc = scrub_parse_fd(fd, &lim, &e->msg, &e->why);
+	if (rc == LM_ETOOBIG)
+		return too_big(e->m, e->mta, "header");
+	if (rc == LM_EPARSE) {
+		log_notice(e->m->qid, "reject: list %s: unparsable message: %s", e->m->list,
+		           buf_cstr(&e->why));
+		return reply(e->mta, V_REJECT, "554", "5.6.0", "Message could not be parsed");
+	}
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot parse the message", rc);
+	return V_CONTINUE;
+}
+
+/* Scrub and append to the archive, durably, before anything is said to the MTA. */
+static enum verdict eom_archive(struct eom *e)
+{
+	const struct config *cfg = e->m->rt->cfg;
+	bool nondigest = list_get_bool(e->l, "scrub_nondigest");
+	struct scrub_opts o = {0};
+	struct article a;
+	struct buf root;
+	int rc;
+
+	if (!list_get_bool(e->l, "archive") && !nondigest)
+		return V_CONTINUE;
+	buf_init(&root, 4096);
+	buf_printf(&root, "%s/archives/%s", cfg->data_dir, list_name(e->l));
+	o.list_name = list_name(e->l);
+	o.host = list_domain(e->l);
+	o.archive_url = list_get(e->l, "archive_url");
+	o.storage_root = buf_cstr(&root);
+	o.lcset = list_get(e->l, "archive_charset");
+	o.html_sanitizer = (int)list_get_int(e->l, "html_sanitizer");
+	o.use_filename = list_get_bool(e->l, "scrub_use_filename");
+	o.received = time(NULL);
+	o.limits = (struct scrub_limits){cfg->max_header_bytes, cfg->max_mime_depth,
+	                                 cfg->max_mime_parts, cfg->max_decoded_bytes};
+	o.qid = e->m->qid;
+	e->scrubbed = true;
+	rc = scrub_message(e->msg, &o, &e->sr, nondigest);
+	buf_free(&root);
+	if (rc == LM_ETOOBIG) {
+		log_notice(e->m->qid, "reject: list %s: %s", e->m->list, buf_cstr(&e->sr.reason));
+		return reply(e->mta, V_REJECT, "552", "5.3.4", "Message exceeds a size limit");
+	}
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot store attachments", rc);
+	if (!list_get_bool(e->l, "archive") || e->sr.discarded)
+		return V_CONTINUE;
+	if ((rc = pipeline_article(e->msg, &e->sr, &a)) != LM_OK)
+		return tempfail(e->m, e->mta, "cannot build the archived article", rc);
+	rc = archive_append(e->m->rt->env, list_name(e->l), &a, 0, &e->existed);
+	e->seq = a.seq;
+	article_clear(&a);
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot archive the post", rc);
+	e->archived = true;
+	mta_progress(e->mta);
+	return V_CONTINUE;
+}
+
+static int collect_member(const struct member *mem, void *arg)
+{
+	struct eom *e = arg;
+	char *r;
+
+	if (mem->nomail)
+		return 0;
+	if (e->nrcpts == e->rcap) {
+		size_t cap = e->rcap ? e->rcap * 2 : 64;
+		char **p = realloc(e->rcpts, cap * sizeof(*p));
+
+		if (p == NULL)
+			return LM_ENOMEM;
+		e->rcpts = p;
+		e->rcap = cap;
+	}
+	if (asprintf(&r, "<%s>", mem->address) < 0)
+		return LM_ENOMEM;
+	e->rcpts[e->nrcpts++] = r;
+	return 0;
+}
+
+/* Envelope: list-bounces as sender, the list address replaced by its members. */
+static int eom_envelope(struct eom *e)
+{
+	char *from = NULL;
+	size_t i;
+	int rc;
+
+	if (asprintf(&from, "<%s-bounces@%s>", list_name(e->l), list_domain(e->l)) < 0)
+		return LM_ENOMEM;
+	rc = mta_chgfrom(e->mta, from);
+	free(from);
+	for (i = 0; rc == LM_OK && i < e->m->nrcpts; i++)
+		if (e->m->rcpts[i].listed)
+			rc = mta_delrcpt(e->mta, e->m->rcpts[i].addr);
+	for (i = 0; rc == LM_OK && i < e->nrcpts; i++) {
+		rc = mta_addrcpt(e->mta, e->rcpts[i]);
+		if (rc == LM_OK && i % PROGRESS_EVERY == PROGRESS_EVERY - 1)
+			rc = mta_progress(e->mta);
+	}
+	return rc;
+}
+
+static enum verdict eom_deliver(struct eom *e)
+{
+	int rc;
+
+	rc = members_foreach(e->m->rt->env, list_name(e->l), collect_member, e);
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot read the members", rc);
+	rc = pipeline_rewrite(e->m, e->l, e->scrubbed ? &e->sr : NULL, &e->rw);
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot rewrite the post", rc);
+	if (e->nrcpts == 0) {
+		log_info(e->m->qid, "discard: list %s: %s: no members to deliver to%s", e->m->list,
+		         buf_cstr(&e->why), e->archived ? " (archived)" : "");
+		return V_DISCARD;
+	}
+	/* header edits, then the body in one run, then the envelope (Postfix's rule) */
+	if ((rc = rewrite_apply(&e->rw, e->mta)) != LM_OK || (rc = eom_envelope(e)) != LM_OK)
+		return tempfail(e->m, e->mta, "the MTA refused a change", rc);
+	log_info(e->m->qid, "accept: list %s: %s: %zu recipients%s%s%s", e->m->list,
+	         buf_cstr(&e->why), e->nrcpts, e->archived ? ", archived" : "",
+	         e->existed ? " (already archived)" : "", e->approved ? ", Approved:" : "");
+	return V_ACCEPT;
+}
+
+/* CookHeaders before archiving: Mailman archives the cooked post (prefix, X-BeenThere). */
+static enum verdict eom_cook(struct eom *e, bool approved)
+{
+	uint32_t next = 0;
+	int rc;
+
+	if (archive_next_number(e->m->rt->env, list_name(e->l), &next) != LM_OK)
+		next = 0;
+	rc = rewrite_cook(e->m, e->l, next, &e->rw);
+	if (rc == LM_OK && approved)
+		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, "Approved", 1, NULL, false);
+	if (rc == LM_OK)
+		rc = rewrite_archived(&e->rw, e->msg);
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot compute the list headers", rc);
+	return V_CONTINUE;
+}
+
+static enum verdict eom_decide(struct eom *e)
+{
+	struct policy_decision d = {0};
+	enum verdict v;
+	int rc;
+
+	if (eom_loop(e)) {
+		log_notice(e->m->qid, "discard: list %s: loop (X-BeenThere)", e->m->list);
+		return V_DISCARD;
+	}
+	if ((rc = pipeline_policy(e->m, e->l, e->msg, &d)) != LM_OK)
+		return tempfail(e->m, e->mta, "cannot check the post against the list's rules", rc);
+	buf_printf(&e->why, "%s%s%s", d.poster ? d.poster : "<>", d.reason && *d.reason ? ": " : "",
+	           d.reason ? d.reason : "");
+	e->approved = d.approved;
+	switch (d.action) {
+	case POLICY_ACCEPT:
+		v = eom_cook(e, d.approved);
+		v = v == V_CONTINUE ? eom_archive(e) : v;
+		v = v == V_CONTINUE ? eom_deliver(e) : v;
+		break;
+	case POLICY_HOLD: /* interim: the MTA's hold queue until the milter uses holdq */
+		log_info(e->m->qid, "hold: list %s: %s", e->m->list, buf_cstr(&e->why));
+		v = V_ACCEPT;
+		if (mta_quarantine(e->mta, d.reason ? d.reason : "held for moderation") != LM_OK)
+			v = tempfail(e->m, e->mta, "cannot hold the post", LM_EIO);
+		break;
+	case POLICY_REJECT:
+		log_info(e->m->qid, "reject: list %s: %s", e->m->list, buf_cstr(&e->why));
+		v = reply(e->mta, V_REJECT, d.smtp_code ? d.smtp_code : "550",
+		          d.smtp_xcode ? d.smtp_xcode : "5.7.1",
+		          d.rejection ? d.rejection : "Posting not allowed");
+		break;
+	default:
+		log_info(e->m->qid, "discard: list %s: %s", e->m->list, buf_cstr(&e->why));
+		v = V_DISCARD;
+	}
+	policy_decision_clear(&d);
+	return v;
+}
+
+enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
+{
+	struct eom e = {.m = m, .mta = mta};
+	enum verdict v;
+	int rc;
+
+	if (m->list == NULL)
+		return V_ACCEPT;
+	buf_init(&e.why, 1024);
+	scrub_result_init(&e.sr);
+	rewrite_init(&e.rw);
+	rc = lists_get(m->rt->env, m->list, &e.l);
+	if (rc != LM_OK) {
+		v = tempfail(m, mta, "cannot read the list", rc);
+		goto out;
+	}
+	if (list_get_int(e.l, "max_message_size") > 0 &&
+	    m->spool.len > (size_t)list_get_int(e.l, "max_message_size") * 1024) {
+		v = too_big(m, mta, "message");
+		goto out;
+	}
+	v = eom_parse(&e);
+	if (v == V_CONTINUE)
+		v = eom_decide(&e);
+out:
+	eom_clear(&e);
+	return v;
+}

@@ -1,0 +1,198 @@
+/*
+ * rewrite.c: the delivered copy of a post: CookHeaders' and Decorate's header edits and body,
+ * applied to the archived copy where Mailman does, and to the MTA with the body in one run.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lmerr.h"
+#include "pipeline_int.h"
+
+/* libmilter splits replacement bodies into 64 KB packets itself; this only bounds our calls. */
+#define REWRITE_CHUNK (64 * 1024)
+
+void rewrite_init(struct rewrite *rw)
+{
+	memset(rw, 0, sizeof(*rw));
+	hdr_edits_init(&rw->e);
+	buf_init(&rw->body, (size_t)1 << 30);
+}
+
+void rewrite_clear(struct rewrite *rw)
+{
+	hdr_edits_free(&rw->e);
+	buf_free(&rw->body);
+	rw->body_set = false;
+}
+
+int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, struct rewrite *rw)
+{
+	struct hdr_list h = {m->hdrs, m->nhdrs};
+	struct cook_settings cs;
+	struct buf store, bounces;
+	int rc;
+
+	buf_init(&store, 0);
+	buf_init(&bounces, 1024);
+	rc = cook_settings_from_list(l, &cs, &store);
+	if (rc == LM_OK) {
+		cs.post_id = post_id;
+		rc = cook_headers(&cs, &h, m->envfrom, NULL, m->qid, &rw->e);
+	}
+	if (rc == LM_OK)
+		rc = buf_printf(&bounces, "%s-bounces@%s", list_name(l), list_domain(l));
+	if (rc == LM_OK)
+		rc = cook_delivery_headers(&cs, &h, buf_cstr(&bounces), &rw->e);
+	buf_free(&store);
+	buf_free(&bounces);
+	return rc;
+}
+
+/* The GMime index of the idx-th (1-based) field called name, or -1. */
+static int gm_find(GMimeHeaderList *hl, const char *name, unsigned idx)
+{
+	int i, n = g_mime_header_list_get_count(hl);
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i)),
+		               name) == 0 &&
+		    --idx == 0)
+			return i;
+	return -1;
+}
+
+static int gm_set_raw(GMimeHeader *h, const char *value)
+{
+	char *raw = g_strdup_printf(" %s\n", value);
+
+	if (raw == NULL)
+		return LM_ENOMEM;
+	g_mime_header_set_raw_value(h, raw);
+	g_free(raw);
+	return LM_OK;
+}
+
+int rewrite_archived(const struct rewrite *rw, GMimeMessage *msg)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	size_t i;
+	int at, rc = LM_OK;
+
+	for (i = 0; i < rw->e.n && rc == LM_OK; i++) {
+		const struct hdr_edit *e = &rw->e.v[i];
+
+		if (e->delivery_only)
+			continue;
+		if (e->op == HDR_ADD) {
+			g_mime_header_list_append(hl, e->name, "", NULL);
+			at = g_mime_header_list_get_count(hl) - 1;
+		} else {
+			at = gm_find(hl, e->name, e->idx);
+		}
+		if (at >= 0 && e->op == HDR_DELETE)
+			g_mime_header_list_remove_at(hl, at);
+		else if (at >= 0)
+			rc = gm_set_raw(g_mime_header_list_get_header_at(hl, at), e->value);
+	}
+	return rc;
+}
+
+/* The top part's Content-* headers of the scrubbed message replace the post's. */
+static int scrubbed_headers(GMimeObject *part, struct rewrite *rw)
+{
+	static const char *names[] = {"Content-Type", "Content-Transfer-Encoding",
+	                              "Content-Disposition", "Content-Description"};
+	size_t i;
+	int rc = LM_OK;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == LM_OK; i++) {
+		const char *v = g_mime_object_get_header(part, names[i]);
+
+		rc = hdr_edits_push(&rw->e, v ? HDR_CHANGE : HDR_DELETE, names[i], 1, v, true);
+	}
+	return rc;
+}
+
+/* scrub_nondigest: the delivered body is the scrubbed message's (attachments -> notices). */
+static int scrubbed_body(GMimeMessage *scrubbed, struct rewrite *rw)
+{
+	GMimeObject *part = g_mime_message_get_mime_part(scrubbed);
+	GMimeFormatOptions *fo = g_mime_format_options_new();
+	GMimeStream *st = g_mime_stream_mem_new();
+	GByteArray *ba;
+	const char *p, *sep;
+	int rc = LM_EIO;
+
+	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
+	if (part == NULL || g_mime_object_write_to_stream(part, fo, st) < 0)
+		goto out;
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
+	p = (const char *)ba->data;
+	sep = memmem(p, ba->len, "\r\n\r\n", 4);
+	if (sep == NULL)
+		goto out;
+	sep += 4;
+	rc = buf_append(&rw->body, sep, ba->len - (size_t)(sep - p));
+	if (rc == LM_OK)
+		rc = scrubbed_headers(part, rw);
+	rw->body_set = rc == LM_OK;
+out:
+	g_object_unref(st);
+	g_mime_format_options_free(fo);
+	return rc;
+}
+
+/* Decorate's msg_header/msg_footer on the body as received. */
+static int decorated_body(struct msgctx *m, const struct list *l, struct rewrite *rw)
+{
+	struct hdr_list h = {m->hdrs, m->nhdrs};
+	struct decorate_settings ds;
+	struct buf body;
+	int rc;
+
+	buf_init(&body, m->rt->cfg->max_message_size + 1);
+	rc = spool_read(&m->spool, m->body_offset, &body);
+	if (rc == LM_OK)
+		rc = decorate_settings_from_list(l, &ds);
+	if (rc == LM_OK)
+		rc = decorate_body(&ds, &h, body.data ? body.data : "", body.len, m->qid, &rw->body,
+		                   &rw->e);
+	buf_free(&body);
+	if (rc == LM_ENOENT) /* no header and no footer: the body stays as it is */
+		return LM_OK;
+	rw->body_set = rc == LM_OK;
+	return rc;
+}
+
+int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_result *r,
+                     struct rewrite *rw)
+{
+	if (r != NULL && r->scrubbed != NULL && list_get_bool(l, "scrub_nondigest"))
+		return scrubbed_body(r->scrubbed, rw);
+	return decorated_body(m, l, rw);
+}
+
+int rewrite_apply(const struct rewrite *rw, struct mta *mta)
+{
+	size_t i, off;
+	int rc = LM_OK;
+
+	for (i = 0; i < rw->e.n && rc == LM_OK; i++) {
+		const struct hdr_edit *e = &rw->e.v[i];
+
+		if (e->op == HDR_ADD)
+			rc = mta_addheader(mta, e->name, e->value);
+		else
+			rc = mta_chgheader(mta, e->name, (int)e->idx,
+			                   e->op == HDR_DELETE ? NULL : e->value);
+	}
+	for (off = 0; rc == LM_OK && rw->body_set && off < rw->body.len; off += REWRITE_CHUNK) {
+		size_t n = rw->body.len - off < REWRITE_CHUNK ? rw->body.len - off : REWRITE_CHUNK;
+
+		rc = mta_replacebody(mta, rw->body.data + off, n);
+	}
+	if (rc == LM_OK && rw->body_set && rw->body.len == 0)
+		rc = mta_replacebody(mta, "", 0);
+	return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * runtime.c: the current configuration snapshot and its reference count. SIGUSR1 installs a
+ * new one; messages in flight finish with the snapshot they started with.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "lmerr.h"
+#include "milter.h"
+
+static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runtime *runtime_current;
+static unsigned long runtime_generations;
+
+/* Called with runtime_lock held. */
+static void runtime_unref(struct runtime *rt)
+{
+	if (rt != NULL && --rt->refs == 0) {
+		config_free(rt->cfg);
+		free(rt);
+	}
+}
+
+int runtime_install(struct config *cfg, struct dbenv *env)
+{
+	struct runtime *rt = calloc(1, sizeof(*rt));
+
+	if (rt == NULL) {
+		config_free(cfg);
+		return LM_ENOMEM;
+	}
+	rt->cfg = cfg;
+	rt->env = env;
+	rt->refs = 1; /* the "current" reference */
+	pthread_mutex_lock(&runtime_lock);
+	rt->generation = ++runtime_generations;
+	runtime_unref(runtime_current);
+	runtime_current = rt;
+	pthread_mutex_unlock(&runtime_lock);
+	return LM_OK;
+}
+
+struct runtime *runtime_acquire(void)
+{
+	struct runtime *rt;
+
+	pthread_mutex_lock(&runtime_lock);
+	if ((rt = runtime_current) != NULL)
+		rt->refs++;
+	pthread_mutex_unlock(&runtime_lock);
+	return rt;
+}
+
+void runtime_release(struct runtime *rt)
+{
+	pthread_mutex_lock(&runtime_lock);
+	runtime_unref(rt);
+	pthread_mutex_unlock(&runtime_lock);
+}
+
+void runtime_shutdown(void)
+{
+	pthread_mutex_lock(&runtime_lock);
+	runtime_unref(runtime_current);
+	runtime_current = NULL;
+	pthread_mutex_unlock(&runtime_lock);
+}

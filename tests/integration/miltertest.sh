@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# miltertest.sh: runs every tests/miltertest/*.lua script against a real listmilter (started
+# as nobody:postfix with a small list) inside a private network namespace.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/harness.sh"
+command -v miltertest >/dev/null || h_skip "miltertest not installed"
+h_init "$@"
+h_milter_conf "inet:$H_MILTER_INET_PORT@127.0.0.1"
+echo "MaxHeaderBytes 1K" >>"$B/listmilter.conf"
+h_ctl create team@lists.test archive=no >/dev/null || h_die "listctl create failed"
+h_ctl create other@lists.test archive=no >/dev/null || h_die "listctl create failed"
+h_ctl member add team ann@a.test bob@b.test carl@c.test >/dev/null || h_die "listctl add failed"
+h_ctl member set team carl@c.test nomail=yes || h_die "listctl member failed"
+h_start_milter
+export LM_MT_SOCK="inet:$H_MILTER_INET_PORT@127.0.0.1"
+for s in "$LM_SOURCE_DIR"/tests/miltertest/*.lua; do
+	echo "== $(basename "$s")"
+	(cd "$B" && miltertest -s "$s") || h_fail "$(basename "$s")"
+done
+exit $H_FAILED

@@ -1,0 +1,271 @@
+/*
+ * test_pipeline.c: the milter's message pipeline without an MTA: recipients of a list and of
+ * other mail are kept apart (452 4.5.3), member posts fan out (chgfrom, delrcpt, addrcpt with
+ * nomail members left out), non-member actions, X-BeenThere loops, size limits, the spool.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dbenv.h"
+#include "lists.h"
+#include "lmerr.h"
+#include "milter.h"
+#include "scrub.h"
+#include "testutil.h"
+
+struct fx {
+	char *dir;
+	struct dbenv *env;
+	struct buf log;
+	struct mta mta;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	const char *kv[] = {"archive=no"};
+	const char *members[] = {"ann@example.com", "bob@example.net", "carl@example.org"};
+	const char *nomail[] = {"nomail=yes"};
+	struct config *cfg;
+	char *db;
+
+	scrub_init();
+	fx->dir = testutil_tmpdir("pipeline");
+	db = testutil_path(fx->dir, "db");
+	assert_int_equal(dbenv_open(db, 1 << 30, 0, &fx->env), LM_OK);
+	free(db);
+	assert_int_equal(lists_create(fx->env, "team@example.org", kv, 1, NULL), LM_OK);
+	assert_int_equal(lists_create(fx->env, "other@example.org", kv, 1, NULL), LM_OK);
+	assert_int_equal(members_add(fx->env, "team", members, 3, NULL, NULL), LM_OK);
+	assert_int_equal(members_set(fx->env, "team", "carl@example.org", nomail, 1, NULL), LM_OK);
+	assert_int_equal(config_defaults(&cfg), LM_OK);
+	free(cfg->data_dir);
+	cfg->data_dir = strdup(fx->dir);
+	cfg->body_memory_limit = 4096;
+	cfg->max_message_size = 200000;
+	assert_int_equal(runtime_install(cfg, fx->env), LM_OK);
+	db = testutil_path(fx->dir, "tmp");
+	assert_int_equal(mkdir(db, 0700), 0);
+	free(db);
+	buf_init(&fx->log, 1 << 24);
+	mta_init_recorder(&fx->mta, &fx->log);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	runtime_shutdown();
+	dbenv_close(fx->env);
+	testutil_rmtree(fx->dir);
+	free(fx->dir);
+	buf_free(&fx->log);
+	free(fx);
+	return 0;
+}
+
+static struct msgctx *new_msg(const char *from)
+{
+	struct msgctx *m;
+
+	assert_int_equal(msgctx_new(&m), LM_OK);
+	m->envfrom = strdup(from);
+	msgctx_set_qid(m, "TESTQID");
+	return m;
+}
+
+/* Feed an RFC 5322 text the way libmilter does: headers one by one, then the body. */
+static enum verdict feed(struct msgctx *m, struct fx *fx, const char *text)
+{
+	const char *p = text, *eol, *colon;
+	enum verdict v = V_CONTINUE;
+
+	while (v == V_CONTINUE && *p && strncmp(p, "\n", 1) != 0) {
+		char *name, *value;
+
+		eol = strchr(p, '\n');
+		while (eol[1] == ' ' || eol[1] == '\t')
+			eol = strchr(eol + 1, '\n');
+		colon = strchr(p, ':');
+		name = strndup(p, (size_t)(colon - p));
+		value = strndup(colon + 1, (size_t)(eol - colon - 1));
+		v = pipeline_header(m, name, value, &fx->mta);
+		free(name);
+		free(value);
+		p = eol + 1;
+	}
+	if (v == V_CONTINUE)
+		v = pipeline_eoh(m, &fx->mta);
+	if (v == V_CONTINUE && *p)
+		v = pipeline_body(m, p + 1, strlen(p + 1), &fx->mta);
+	return v;
+}
+
+static const char *post = "From: Ann <ann@example.com>\n"
+                          "To: team@example.org\n"
+                          "Subject: hello\n"
+                          "Message-ID: <p1@example.com>\n"
+                          "\n"
+                          "Hello list.\n";
+
+static bool has(struct fx *fx, const char *line)
+{
+	return strstr(buf_cstr(&fx->log), line) != NULL;
+}
+
+static void test_rcpt_groups(void **state)
+{
+	struct fx *fx = *state;
+	struct msgctx *m = new_msg("<ann@example.com>");
+
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_rcpt(m, "<TEAM@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_rcpt(m, "<someone@example.net>", &fx->mta), V_TEMPFAIL);
+	assert_true(has(fx, "setreply 452 4.5.3"));
+	assert_int_equal(pipeline_rcpt(m, "<other@example.org>", &fx->mta), V_TEMPFAIL);
+	assert_int_equal(m->nrcpts, 2);
+	assert_string_equal(m->list, "team");
+	msgctx_free(m);
+
+	m = new_msg("<ann@example.com>");
+	assert_int_equal(pipeline_rcpt(m, "<someone@example.net>", &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_rcpt(m, "<x@example.net>", &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_TEMPFAIL);
+	assert_null(m->list);
+	/* not list traffic: the milter lets go at the first header */
+	assert_int_equal(feed(m, fx, post), V_ACCEPT);
+	msgctx_free(m);
+	assert_int_equal(msgctx_active(), 0);
+}
+
+static void test_member_post_fans_out(void **state)
+{
+	struct fx *fx = *state;
+	struct msgctx *m = new_msg("<ann@example.com>");
+	const char *log;
+
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, post), V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_ACCEPT);
+	msgctx_free(m);
+	log = buf_cstr(&fx->log);
+	assert_non_null(strstr(log, "chgfrom <team-bounces@example.org>\n"));
+	assert_non_null(strstr(log, "delrcpt <team@example.org>\n"));
+	assert_non_null(strstr(log, "addrcpt <ann@example.com>\n"));
+	assert_non_null(strstr(log, "addrcpt <bob@example.net>\n"));
+	assert_null(strstr(log, "carl@example.org")); /* nomail */
+}
+
+static void test_nonmember_actions(void **state)
+{
+	struct fx *fx = *state;
+	const char *acts[] = {"generic_nonmember_action=2", "generic_nonmember_action=3",
+	                      "generic_nonmember_action=1"};
+	const enum verdict want[] = {V_REJECT, V_DISCARD, V_ACCEPT};
+	const char *spam = "From: eve@example.net\nSubject: buy\n\nbuy now\n";
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct msgctx *m = new_msg("<eve@example.net>");
+
+		assert_int_equal(lists_set(fx->env, "team", &acts[i], 1, NULL), LM_OK);
+		assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+		assert_int_equal(feed(m, fx, spam), V_CONTINUE);
+		assert_int_equal(pipeline_eom(m, &fx->mta), want[i]);
+		msgctx_free(m);
+	}
+	assert_true(has(fx, "setreply 550 5.7.1 "));
+	assert_true(has(fx, "quarantine Post by non-member to a members-only list"));
+	assert_false(has(fx, "addrcpt"));
+}
+
+static void test_loop_is_dropped(void **state)
+{
+	struct fx *fx = *state;
+	struct msgctx *m = new_msg("<ann@example.com>");
+	const char *looped = "X-BeenThere: team@example.org\nFrom: ann@example.com\n\nagain\n";
+
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, looped), V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_DISCARD);
+	msgctx_free(m);
+	assert_false(has(fx, "addrcpt"));
+	assert_false(has(fx, "chgfrom"));
+}
+
+static void test_size_limits(void **state)
+{
+	struct fx *fx = *state;
+	const char *kv[] = {"max_message_size=1"}; /* KB */
+	struct msgctx *m = new_msg("<ann@example.com>");
+	char *big = malloc(300000);
+
+	/* the site limit stops the body at once */
+	memset(big, 'a', 299999);
+	big[299999] = '\0';
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_eoh(m, &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_body(m, big, 299999, &fx->mta), V_REJECT);
+	assert_true(has(fx, "setreply 552 5.3.4"));
+	msgctx_free(m);
+	/* the list's max_message_size at end-of-message */
+	assert_int_equal(lists_set(fx->env, "team", kv, 1, NULL), LM_OK);
+	m = new_msg("<ann@example.com>");
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, post), V_CONTINUE);
+	assert_int_equal(pipeline_body(m, big, 5000, &fx->mta), V_CONTINUE);
+	assert_true(spool_spilled(&m->spool)); /* past BodyMemoryLimit 4096 */
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_REJECT);
+	msgctx_free(m);
+	free(big);
+	assert_false(has(fx, "addrcpt"));
+}
+
+static void test_body_must_be_contiguous(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(mta_replacebody(&fx->mta, "a", 1), LM_OK);
+	assert_int_equal(mta_replacebody(&fx->mta, "b", 1), LM_OK);
+	assert_int_equal(mta_addheader(&fx->mta, "X-A", "1"), LM_OK);
+	assert_int_equal(mta_replacebody(&fx->mta, "c", 1), LM_EINVAL);
+	assert_int_equal(mta_setreply(&fx->mta, "550", "5.7.1", "100% bad\r\nline"), LM_OK);
+	assert_true(has(fx, "setreply 550 5.7.1 100%% bad  line"));
+}
+
+static void test_spool_roundtrip(void **state)
+{
+	struct fx *fx = *state;
+	struct spool sp;
+	char got[64];
+	int fd;
+
+	assert_int_equal(spool_init(&sp, 8, fx->dir), LM_OK);
+	assert_int_equal(spool_write(&sp, "0123", 4), LM_OK);
+	assert_false(spool_spilled(&sp));
+	assert_int_equal(spool_write(&sp, "456789ab", 8), LM_OK);
+	assert_true(spool_spilled(&sp));
+	assert_int_equal(spool_fd(&sp, &fd), LM_OK);
+	assert_int_equal(read(fd, got, sizeof(got)), 12);
+	assert_memory_equal(got, "0123456789ab", 12);
+	spool_free(&sp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_rcpt_groups, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_member_post_fans_out, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_nonmember_actions, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_loop_is_dropped, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_size_limits, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_body_must_be_contiguous, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spool_roundtrip, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
