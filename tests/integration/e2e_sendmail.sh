@@ -14,8 +14,10 @@ h_sendmail_tree || h_skip "cannot get sendmail 8.17 (apt-get download sendmail-b
 h_start_sink
 # sendmail refuses unix sockets below world-writable directories such as /tmp: use TCP
 h_milter_conf "inet:$H_MILTER_INET_PORT@127.0.0.1"
+echo "SendmailCommand $here/lib/smtp_inject.sh $H_SENDMAIL_PORT" >>"$B/listmilter.conf"
 h_start_milter
 h_sendmail_start "inet:$H_MILTER_INET_PORT@127.0.0.1"
 s_all $H_SENDMAIL_PORT
+s_hold_approve $H_SENDMAIL_PORT
 h_expect "queue ids are sendmail's in the milter log" grep -qE "^listmilter: [0-9A-Za-z]{14}: accept" "$B/milter.log"
 exit $H_FAILED

@@ -148,6 +148,30 @@ s_export() {
 		"grep -l '<TITLE> \[Team\] with attachment' $B/www/team/*/0*.html | xargs grep -q 'attachments/20'"
 }
 
+# Hold and approve: listctl approve re-injects the post through SendmailCommand (here SMTP to
+# the MTA, lib/smtp_inject.sh), and it passes listmilter again with its approval token.
+s_hold_approve() {
+	local port=$1 id
+	h_ctl set team generic_nonmember_action=1 >/dev/null
+	h_sink_clear
+	s_msg "$B/m5.eml" "held@e.test" "held post" "held body"
+	sed -i 's/^From: Ann Poster <ann@a.test>/From: Eve <eve@e.test>/' "$B/m5.eml"
+	h_swaks "$port" --from eve@e.test --to team@$H_DOMAIN --data @"$B/m5.eml"
+	h_expect "non-member post held: answered 250" s_swaks_ok
+	h_ctl held team >"$B/held.out" 2>&1
+	h_expect "listctl held shows it" grep -q "held post" "$B/held.out"
+	sleep 1
+	h_expect "nothing delivered while held" bash -c "! grep -lq 'held body' $B/sink/dump/* 2>/dev/null"
+	id=$(awk -F'\t' '/held post/ {print $1; exit}' "$B/held.out")
+	h_expect "listctl approve $id" h_ctl approve team "$id"
+	h_expect "approved post delivered to the members" h_sink_wait_grep "held body"
+	h_expect "approved copy came through listmilter (team-bounces)" bash -c \
+		"grep -l 'held body' $B/sink/dump/* | xargs grep -q 'X-Mail-Args: <team-bounces@'"
+	h_expect "approval header not delivered" bash -c \
+		"! grep -l 'held body' $B/sink/dump/* | xargs grep -qi 'X-Listmilter-Approved'"
+	h_expect "approved post logged" grep -q "approved by a moderator" "$B/milter.log"
+}
+
 s_all() {
 	s_lists
 	s_member_post "$1"
