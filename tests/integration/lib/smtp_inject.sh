@@ -17,6 +17,6 @@ from=${from#<}; from=${from%>}
 to=$(printf '%s\n' "${rcpts[@]}" | sed 's/^<//; s/>$//' | paste -sd,)
 out=$(swaks --server 127.0.0.1 --port "$port" --helo inject.test --from "$from" --to "$to" \
 	--data - --timeout 60 2>&1)
-grep -q "^<- *250 .*queued" <<<"$out" && exit 0
+grep -qE "^<- *250 .*(queued|accepted)" <<<"$out" && exit 0
 echo "smtp_inject: $(grep -E '^<\*\*' <<<"$out" | tail -1)" >&2
 exit 75
