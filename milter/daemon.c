@@ -179,14 +179,18 @@ static void *reload_main(void *arg)
 	return NULL;
 }
 
-/* DataDir/tmp (spill files) and DataDir/archives must exist and belong to us. */
+/* DataDir, DataDir/tmp (spill files) and DataDir/archives must exist and belong to us. */
 static int make_dirs(const struct config *cfg)
 {
 	struct buf p;
 	int rc = LM_OK;
 
 	buf_init(&p, 4096);
-	if (msgctx_tempdir(cfg, &p) != LM_OK ||
+	if (mkdir(cfg->data_dir, 0750) != 0 && errno != EEXIST) {
+		log_syserr(NULL, "cannot create %s", cfg->data_dir);
+		rc = LM_EIO;
+	}
+	if (rc != LM_OK || msgctx_tempdir(cfg, &p) != LM_OK ||
 	    (mkdir(buf_cstr(&p), 0700) != 0 && errno != EEXIST)) {
 		log_syserr(NULL, "cannot create %s", buf_cstr(&p));
 		rc = LM_EIO;
