@@ -491,11 +491,7 @@ enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
 		v = tempfail(m, mta, "cannot read the list", rc);
 		goto out;
 	}
-	if (list_get_int(e.l, "max_message_size") > 0 &&
-	    m->spool.len > (size_t)list_get_int(e.l, "max_message_size") * 1024) {
-		v = too_big(m, mta, "message");
-		goto out;
-	}
+	/* the list's max_message_size is moderation's: Mailman holds such posts */
 	v = eom_parse(&e);
 	if (v == V_CONTINUE)
 		v = eom_decide(&e);
