@@ -3,7 +3,7 @@
 
 # The lists: team (archived; carl gets no mail) and other.
 s_lists() {
-	h_ctl create team@$H_DOMAIN archive=yes >/dev/null || h_die "listctl create team failed"
+	h_ctl create team@$H_DOMAIN archive=yes max_message_size=0 >/dev/null || h_die "listctl create team failed"
 	h_ctl create other@$H_DOMAIN >/dev/null || h_die "listctl create other failed"
 	h_ctl member add team "Ann Poster <ann@a.test>" bob@b.test carl@c.test >/dev/null ||
 		h_die "listctl add failed"
@@ -63,6 +63,21 @@ s_member_post() {
 	h_expect "X-BeenThere and List-Id" bash -c "grep -q '^X-BeenThere: team@$H_DOMAIN' $f && grep -q '^List-Id: <team.$H_DOMAIN>' $f"
 	h_expect "footer appended (Decorate)" grep -q "^Team mailing list" "$f"
 	h_expect "archived (log)" grep -q "accept: list team: ann@a.test: 2 recipients, archived$" "$B/milter.log"
+}
+
+# A post far past BodyMemoryLimit (16K here) is spooled to a file and delivered intact.
+s_big_post() {
+	local port=$1 f
+	s_msg "$B/m6.eml" "big@a.test" "big post" "$(for i in $(seq 1 4000); do
+		printf 'line %05d of a long post, spooled to disk by the milter\n' "$i"; done)
+END OF BIG POST"
+	h_sink_clear
+	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN --data @"$B/m6.eml"
+	h_expect "big post accepted" s_swaks_ok
+	h_expect "big post delivered" h_sink_wait_grep "END OF BIG POST"
+	f=$(grep -l "END OF BIG POST" "$B"/sink/dump/* | xargs grep -l "X-Mail-Args: <team-bounces@" | head -1)
+	h_expect "big post: the list's copy" test -n "$f"
+	h_expect "big post: all 4000 lines arrived" test "$(grep -c '^line [0-9]* of a long post' "$f")" -eq 4000
 }
 
 s_mixed() {
@@ -130,7 +145,7 @@ s_archive_fault() {
 	h_expect "retry accepted" s_swaks_ok
 	h_expect "retry delivered" h_sink_wait_grep "See the attached file"
 	n=$(grep -c "accept: list team: ann@a.test: 2 recipients, archived$" "$B/milter.log")
-	h_expect "archived exactly three times in all (first, mixed, this retry): $n" test "$n" -eq 3
+	h_expect "archived exactly four times in all (first, big, mixed, this retry): $n" test "$n" -eq 4
 	h_expect "the attachment was stored" bash -c "find $B/data/archives/team -type f | grep -q ."
 	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN --data @"$B/m4.eml"
 	h_expect "a duplicate is not archived again" grep -q "already archived" "$B/milter.log"
@@ -142,8 +157,8 @@ s_export() {
 	h_expect "listctl export" h_ctl export team "$B/www/team"
 	h_expect "index.html written" test -s "$B/www/team/index.html"
 	h_expect "a page for the first post" bash -c "grep -l '<TITLE> \[Team\] first post' $B/www/team/*/0*.html | grep -q ."
-	h_expect "three articles: first, mixed, the faulted post once" \
-		test "$(ls "$B"/www/team/*/0*.html | wc -l)" -eq 3
+	h_expect "four articles: first, big, mixed, the faulted post once" \
+		test "$(ls "$B"/www/team/*/0*.html | wc -l)" -eq 4
 	h_expect "the attachment linked from its page" bash -c \
 		"grep -l '<TITLE> \[Team\] with attachment' $B/www/team/*/0*.html | xargs grep -q 'attachments/20'"
 }
@@ -175,6 +190,7 @@ s_hold_approve() {
 s_all() {
 	s_lists
 	s_member_post "$1"
+	s_big_post "$1"
 	s_mixed "$1"
 	s_nonmember "$1"
 	s_archive_fault "$1"
