@@ -10,6 +10,7 @@
 #include "lmerr.h"
 #include "log.h"
 #include "pipeline_int.h"
+#include "stats.h"
 
 /* The most recipients added between two smfi_progress calls. */
 #define PROGRESS_EVERY 1000
@@ -140,7 +141,7 @@ struct eom {
 	char **rcpts;
 	size_t nrcpts, rcap;
 	uint32_t seq;
-	bool archived, existed;
+	bool archived, existed, held;
 	struct moderation mo;
 };
 
@@ -412,6 +413,7 @@ static enum verdict eom_hold(struct eom *e, const char *sender)
 		rc = moderation_hold(&e->mo, e->m->rt->env, e->l, sender, rcpts, n, raw.data,
 		                     raw.len);
 	if (rc == LM_OK) {
+		e->held = true;
 		log_info(e->m->qid, "hold: list %s: %s (held #%u)", e->m->list, buf_cstr(&e->why),
 		         (unsigned)e->mo.held_id);
 		eom_notify(e, sender, &raw);
@@ -475,6 +477,24 @@ static enum verdict eom_decide(struct eom *e)
 	return v;
 }
 
+/* listctl stats' counters; best effort: a counter that cannot be written changes nothing.
+ * Accepted posts are not counted here: a second durable commit per post costs a quarter of
+ * the throughput; "posts" belongs in archive_append's own transaction. */
+static void eom_count(const struct eom *e, enum verdict v)
+{
+	const char *c = NULL;
+	int rc;
+
+	if (v == V_REJECT)
+		c = "rejected";
+	else if (v == V_TEMPFAIL)
+		c = "tempfails";
+	else if (v == V_DISCARD)
+		c = e->held ? "held" : "discarded";
+	if (c != NULL && (rc = stats_add(e->m->rt->env, e->m->list, c, 1)) != LM_OK)
+		log_debug(e->m->qid, "cannot count %s: %s", c, lm_strerror(rc));
+}
+
 enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
 {
 	struct eom e = {.m = m, .mta = mta};
@@ -495,6 +515,7 @@ enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
 	v = eom_parse(&e);
 	if (v == V_CONTINUE)
 		v = eom_decide(&e);
+	eom_count(&e, v);
 out:
 	eom_clear(&e);
 	return v;
