@@ -144,6 +144,39 @@ static void scrub_note_plain(struct scrub_ctx *c, GMimeObject *obj)
 		c->delsp = g_strdup(cs);
 }
 
+/* Bytes of an object's header block (names and raw values): MaxHeaderBytes counts them all. */
+static size_t scrub_header_bytes(GMimeObject *obj)
+{
+	GMimeHeaderList *hl = obj ? g_mime_object_get_header_list(obj) : NULL;
+	int i, n = hl ? g_mime_header_list_get_count(hl) : 0;
+	const char *raw;
+	GMimeHeader *h;
+	size_t sum = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!(h = g_mime_header_list_get_header_at(hl, i)))
+			continue;
+		raw = g_mime_header_get_raw_value(h);
+		sum += strlen(g_mime_header_get_name(h)) + 1 + (raw ? strlen(raw) : 0);
+	}
+	return sum;
+}
+
+static int scrub_count_headers(struct scrub_ctx *c, GMimeObject *obj)
+{
+	GMimeMessage *sub = GMIME_IS_MESSAGE_PART(obj)
+	                            ? g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj))
+	                            : NULL;
+
+	c->header_bytes += scrub_header_bytes(obj);
+	if (sub)
+		c->header_bytes += scrub_header_bytes(GMIME_OBJECT(sub));
+	if (c->header_bytes > c->o->limits.max_header_bytes)
+		return scrub_limit(c, "headers of all parts exceed MaxHeaderBytes (%zu)",
+		                   c->o->limits.max_header_bytes);
+	return LM_OK;
+}
+
 /* First pass: limits (counted inside embedded messages too), and the first text/plain part
  * the walk will see (its charset, format= and delsp=). */
 static int scrub_scan(struct scrub_ctx *c, GMimeObject *obj, size_t depth, bool walked)
@@ -156,6 +189,8 @@ static int scrub_scan(struct scrub_ctx *c, GMimeObject *obj, size_t depth, bool 
 		return scrub_limit(c, "MIME nesting deeper than MaxMimeDepth (%zu)", l->max_depth);
 	if (++c->parts > l->max_parts)
 		return scrub_limit(c, "more than MaxMimeParts (%zu) MIME parts", l->max_parts);
+	if ((rc = scrub_count_headers(c, obj)) != LM_OK)
+		return rc;
 	if ((inner = scrub_inner(obj, true)))
 		return scrub_scan(c, inner, depth + 1, walked && scrub_inner(obj, false));
 	if (GMIME_IS_MULTIPART(obj)) {
@@ -178,6 +213,8 @@ static int scrub_walk(struct scrub_ctx *c, GMimeObject *obj, bool outer)
 
 	if (inner)
 		return scrub_walk(c, inner, false);
+	if (scrub_degenerate(obj))
+		return scrub_part_degenerate(c, obj, outer);
 	if (!GMIME_IS_MULTIPART(obj))
 		return scrub_part(c, obj, outer);
 	for (i = 0; rc == LM_OK && !c->r->discarded &&
@@ -230,9 +267,11 @@ static int scrub_run(GMimeMessage *msg, struct scrub_ctx *c)
 
 	if (!top)
 		return LM_OK;
+	/* GMime keeps the top part's Content-* headers in the part, the rest in the message. */
+	c->header_bytes = scrub_header_bytes(GMIME_OBJECT(msg));
 	if ((rc = scrub_scan(c, top, 1, true)) != LM_OK)
 		return rc;
-	c->multipart = GMIME_IS_MULTIPART(top);
+	c->multipart = GMIME_IS_MULTIPART(top) && !scrub_degenerate(top);
 	c->msgcs = scrub_msgcs(c, top);
 	return scrub_walk(c, top, true);
 }

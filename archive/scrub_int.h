@@ -74,6 +74,7 @@ struct scrub_ctx {
 	bool seen_plain;
 	const char *msgcs; /* the charset of the flattened text */
 	size_t parts;
+	size_t header_bytes; /* header bytes of the message and all its parts */
 	uint64_t decoded;
 	size_t pieces; /* texts added to r->text (for the separator) */
 	bool multipart;
@@ -114,6 +115,11 @@ int text_conv_open(struct text_conv *t, const char *from, const char *restrict_t
 /** Convert the next chunk (final: the last one) and append it to out. */
 int text_conv_feed(struct text_conv *t, const char *p, size_t n, bool final, struct buf *out);
 void text_conv_close(struct text_conv *t);
+
+/** A multipart with no parts but text: Python treats it as a leaf (scrub_degenerate.c). */
+bool scrub_degenerate(GMimeObject *obj);
+/** Apply the per-part rules to such a multipart's text. */
+int scrub_part_degenerate(struct scrub_ctx *c, GMimeObject *obj, bool outer);
 
 /** Per-part rules of spec 6.3 on one leaf; appends to r->text. */
 int scrub_part(struct scrub_ctx *c, GMimeObject *obj, bool outer);

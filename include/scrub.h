@@ -15,7 +15,8 @@
 
 /** Limits the scrubber enforces while walking a message (site configuration keys). */
 struct scrub_limits {
-	size_t max_header_bytes;  /**< MaxHeaderBytes: header bytes of the whole message */
+	size_t max_header_bytes;  /**< MaxHeaderBytes: header bytes of the whole message (the
+	                           *   top header before parsing, all part headers when scrubbing) */
 	size_t max_depth;         /**< MaxMimeDepth: nesting of multiparts and messages */
 	size_t max_parts;         /**< MaxMimeParts */
 	size_t max_decoded_bytes; /**< MaxDecodedBytes: decoded bytes of all parts together */

@@ -329,6 +329,25 @@ static void test_base64_long_gap(void **state)
 	scrubfx_free(f);
 }
 
+/* A multipart whose boundary never appears is, for Python, a leaf holding the text. */
+static void test_multipart_without_boundary_lines(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	assert_int_equal(scrubfx_run(f,
+	                             HDR "Content-Type: multipart/mixed; boundary=\"nowhere\"\n"
+	                                 "Content-Description: lost\n\nAAA\n",
+	                             false, false),
+	                 LM_OK);
+	assert_non_null(strstr(buf_cstr(&f->r.text), "A non-text attachment was scrubbed...\n"
+	                                             "Name: not available\n"
+	                                             "Type: multipart/mixed\n"));
+	assert_non_null(strstr(buf_cstr(&f->r.text), "Desc: lost\nURL: <" URL "attachment.bin>\n"));
+	assert_null(strstr(buf_cstr(&f->r.text), "next part"));
+	scrubfx_free(f);
+}
+
 static void test_other_outer(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -520,6 +539,40 @@ static void test_want_message(void **state)
 	scrubfx_free(f);
 }
 
+/* format= and delsp= of the first text/plain part go onto the flattened part (6.5 step 4). */
+static void test_want_message_flowed(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+	char *s;
+
+	(void)state;
+	assert_int_equal(scrubfx_run(f,
+	                             HDR MIXED "--BB\nContent-Type: text/plain; format=flowed; "
+	                                       "delsp=yes\n\nsoft \nbreak\n"
+	                                       "--BB\nContent-Type: image/gif\n\nGIF\n--BB--\n",
+	                             false, true),
+	                 LM_OK);
+	s = g_mime_object_to_string(GMIME_OBJECT(f->r.scrubbed), NULL);
+	assert_non_null(strstr(s, "Format=flowed"));
+	assert_non_null(strstr(s, "DelSp=yes"));
+	assert_non_null(strstr(s, "\nsoft \nbreak\n" SEP "A non-text attachment"));
+	g_free(s);
+	scrubfx_free(f);
+}
+
+/* The charset-less text/plain attachment rule on a message that is only that part. */
+static void test_plain_attachment_outer(void **state)
+{
+	struct scrubfx *f = scrubfx_new();
+
+	(void)state;
+	expect(f, HDR "Content-Type: text/plain\nContent-Disposition: attachment\n\nlog line\n",
+	       "An embedded and charset-unspecified text was scrubbed...\nName: not available\n"
+	       "URL: <" URL "attachment.txt>\n");
+	expect_file(f, "attachment.txt", "log line\n");
+	scrubfx_free(f);
+}
+
 static void test_generated_msgid(void **state)
 {
 	struct scrubfx *f = scrubfx_new();
@@ -558,6 +611,7 @@ int main(void)
 	        cmocka_unit_test(test_text_other_subtype_is_attachment),
 	        cmocka_unit_test(test_empty_parts_and_skipped),
 	        cmocka_unit_test(test_base64_long_gap),
+	        cmocka_unit_test(test_multipart_without_boundary_lines),
 	        cmocka_unit_test(test_other_outer),
 	        cmocka_unit_test(test_charset_conversion),
 	        cmocka_unit_test(test_charset_default_lcset),
@@ -568,6 +622,8 @@ int main(void)
 	        cmocka_unit_test(test_nested_message_news_descended),
 	        cmocka_unit_test(test_folded_message_id),
 	        cmocka_unit_test(test_want_message),
+	        cmocka_unit_test(test_want_message_flowed),
+	        cmocka_unit_test(test_plain_attachment_outer),
 	        cmocka_unit_test(test_generated_msgid),
 	};
 

@@ -241,6 +241,19 @@ static void test_limits(void **state)
 	buf_puts(&big, "\nbody\n");
 	assert_int_equal(scrubfx_run(f, buf_cstr(&big), false, false), LM_ETOOBIG);
 	assert_non_null(strstr(f->reason, "MaxHeaderBytes"));
+	/* The top header fits, but all part headers together do not. */
+	f->o.limits.max_header_bytes = 400;
+	buf_reset(&big);
+	buf_puts(&big, HDR);
+	for (i = 0; i < 10; i++)
+		buf_printf(&big,
+		           "--BB\nContent-Type: image/gif\nX-Part: %d some header text\n\nG\n", i);
+	buf_puts(&big, "--BB--\n");
+	assert_int_equal(scrubfx_run(f, buf_cstr(&big), false, false), LM_ETOOBIG);
+	assert_non_null(
+	        strstr(buf_cstr(&f->r.reason), "headers of all parts exceed MaxHeaderBytes"));
+	f->o.limits.max_header_bytes = 4000;
+	assert_int_equal(scrubfx_run(f, buf_cstr(&big), false, false), LM_OK);
 	buf_free(&big);
 	scrubfx_free(f);
 }
