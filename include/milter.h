@@ -13,6 +13,7 @@
 #include "dbenv.h"
 #include "hdredit.h"
 #include "mta.h"
+#include "token.h"
 
 /* ---- spool.c: the message as received, in RAM up to a limit, then in an unlinked file ---- */
 
@@ -66,6 +67,8 @@ struct runtime {
 	struct dbenv *env;  /**< the process's environment (not owned) */
 	unsigned long refs; /**< references, under the runtime lock */
 	unsigned long generation;
+	struct token_key key; /**< the site secret for moderation tokens */
+	bool have_key;        /**< the secret could be read (else approvals are not honoured) */
 };
 
 /**

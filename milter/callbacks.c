@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <libmilter/mfapi.h>
 
@@ -122,12 +123,23 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *p, size_t n)
 	return m ? to_sfsi(pipeline_body(m, p, n, &mta)) : SMFIS_TEMPFAIL;
 }
 
+static double cb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static sfsistat cb_eom(SMFICTX *ctx)
 {
 	struct mta mta;
 	struct msgctx *m = cb_msg(ctx, &mta);
+	double t0 = cb_now_ms();
 	sfsistat s = m ? to_sfsi(pipeline_eom(m, &mta)) : SMFIS_TEMPFAIL;
 
+	if (m != NULL)
+		log_debug(m->qid, "end of message: %.1f ms", cb_now_ms() - t0);
 	cb_msg_done(ctx);
 	return s;
 }

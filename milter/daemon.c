@@ -244,8 +244,6 @@ static int daemon_setup(struct config *cfg, bool foreground)
 	if (*cfg->user_id && drop_privileges(cfg->user_id) != LM_OK)
 		return EX_NOPERM;
 	umask(cfg->umask);
-	if (make_dirs(cfg) != LM_OK)
-		return EX_CANTCREAT;
 	return EX_OK;
 }
 
@@ -262,6 +260,10 @@ int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 	if (open_env(cfg, &ra.env) != LM_OK || (ra.data_dir = strdup(cfg->data_dir)) == NULL ||
 	    (ra.pid_file = strdup(cfg->pid_file)) == NULL)
 		goto fail;
+	if (make_dirs(cfg) != LM_OK) { /* after dbenv_open, which makes DataDir */
+		rc = EX_CANTCREAT;
+		goto fail;
+	}
 	if (smfi_setconn(cfg->socket) == MI_FAILURE ||
 	    smfi_register(*callbacks_desc()) == MI_FAILURE || smfi_opensocket(1) == MI_FAILURE) {
 		log_err(NULL, "cannot open milter socket %s", cfg->socket);

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "lmerr.h"
 #include "log.h"
 #include "pipeline_int.h"
+#include "stats.h"
 
 /* The most recipients added between two smfi_progress calls. */
 #define PROGRESS_EVERY 1000
@@ -139,7 +141,8 @@ struct eom {
 	char **rcpts;
 	size_t nrcpts, rcap;
 	uint32_t seq;
-	bool archived, existed, approved;
+	bool archived, existed, held;
+	struct moderation mo;
 };
 
 static void eom_clear(struct eom *e)
@@ -150,6 +153,7 @@ static void eom_clear(struct eom *e)
 		free(e->rcpts[i]);
 	free(e->rcpts);
 	rewrite_clear(&e->rw);
+	moderation_clear(&e->mo);
 	scrub_result_clear(&e->sr);
 	if (e->msg)
 		g_object_unref(e->msg);
@@ -309,23 +313,27 @@ static enum verdict eom_deliver(struct eom *e)
 	/* header edits, then the body in one run, then the envelope (Postfix's rule) */
 	if ((rc = rewrite_apply(&e->rw, e->mta)) != LM_OK || (rc = eom_envelope(e)) != LM_OK)
 		return tempfail(e->m, e->mta, "the MTA refused a change", rc);
-	log_info(e->m->qid, "accept: list %s: %s: %zu recipients%s%s%s", e->m->list,
+	log_info(e->m->qid, "accept: list %s: %s: %zu recipients%s%s", e->m->list,
 	         buf_cstr(&e->why), e->nrcpts, e->archived ? ", archived" : "",
-	         e->existed ? " (already archived)" : "", e->approved ? ", Approved:" : "");
+	         e->existed ? " (already archived)" : "");
 	return V_ACCEPT;
 }
 
 /* CookHeaders before archiving: Mailman archives the cooked post (prefix, X-BeenThere). */
-static enum verdict eom_cook(struct eom *e, bool approved)
+static enum verdict eom_cook(struct eom *e)
 {
 	uint32_t next = 0;
-	int rc;
+	int rc = LM_OK;
 
 	if (archive_next_number(e->m->rt->env, list_name(e->l), &next) != LM_OK)
 		next = 0;
-	rc = rewrite_cook(e->m, e->l, next, &e->rw);
-	if (rc == LM_OK && approved)
-		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, "Approved", 1, NULL, false);
+	/* a password or an approval token must never reach the members or the archive */
+	if (e->mo.pm.approved_header != NULL)
+		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, e->mo.pm.approved_header, 1, NULL, false);
+	if (rc == LM_OK && g_mime_object_get_header(GMIME_OBJECT(e->msg), HELD_APPROVED_HEADER))
+		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, HELD_APPROVED_HEADER, 1, NULL, false);
+	if (rc == LM_OK)
+		rc = rewrite_cook(e->m, e->l, next, &e->rw);
 	if (rc == LM_OK)
 		rc = rewrite_archived(&e->rw, e->msg);
 	if (rc != LM_OK)
@@ -333,45 +341,158 @@ static enum verdict eom_cook(struct eom *e, bool approved)
 	return V_CONTINUE;
 }
 
+static enum verdict eom_accept(struct eom *e, enum mod_approval ap)
+{
+	enum verdict v = eom_cook(e);
+	int rc;
+
+	v = v == V_CONTINUE ? eom_archive(e) : v;
+	if (v == V_CONTINUE && ap == MOD_APPROVED) {
+		rc = moderation_approval_done(&e->mo, e->m->rt->env, &e->m->rt->key, e->l,
+		                              time(NULL));
+		if (rc == LM_EEXIST) {
+			log_info(e->m->qid, "discard: list %s: another copy of an approved post",
+			         e->m->list);
+			return V_DISCARD;
+		}
+		if (rc != LM_OK)
+			return tempfail(e->m, e->mta, "cannot use the approval", rc);
+	}
+	return v == V_CONTINUE ? eom_deliver(e) : v;
+}
+
+/* The notices of a hold or an automatic discard. They go out before the MTA hears the answer
+ * (a milter cannot act after it); a notice that fails is logged, the decision stands. */
+static void eom_notify(struct eom *e, const char *sender, const struct buf *raw)
+{
+	struct held_ctx c = {e->m->rt->env,  e->m->rt->cfg->sendmail_command,
+	                     &e->m->rt->key, time(NULL),
+	                     NULL,           e->m->qid};
+
+	if (e->m->rt->have_key)
+		moderation_notify(&e->mo, &c, e->l, sender, raw->data ? raw->data : "", raw->len);
+}
+
+static void eom_notify_spooled(struct eom *e, const char *sender)
+{
+	struct buf raw;
+
+	buf_init(&raw, e->m->rt->cfg->max_message_size + 1);
+	if (spool_read(&e->m->spool, 0, &raw) == LM_OK)
+		eom_notify(e, sender, &raw);
+	buf_free(&raw);
+}
+
+/* The list's posting addresses among the envelope recipients, for the hold queue. */
+static int eom_listed(const struct msgctx *m, const char ***out, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	if ((*out = calloc(m->nrcpts + 1, sizeof(**out))) == NULL)
+		return LM_ENOMEM;
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].listed)
+			(*out)[(*n)++] = m->rcpts[i].addr;
+	return LM_OK;
+}
+
+/* Hold: keep the post as received in the hold queue, answer 250, notify. */
+static enum verdict eom_hold(struct eom *e, const char *sender)
+{
+	struct buf raw;
+	const char **rcpts = NULL;
+	size_t n = 0;
+	int rc;
+
+	buf_init(&raw, e->m->rt->cfg->max_message_size + 1);
+	rc = spool_read(&e->m->spool, 0, &raw);
+	if (rc == LM_OK)
+		rc = eom_listed(e->m, &rcpts, &n);
+	if (rc == LM_OK)
+		rc = moderation_hold(&e->mo, e->m->rt->env, e->l, sender, rcpts, n, raw.data,
+		                     raw.len);
+	if (rc == LM_OK) {
+		e->held = true;
+		log_info(e->m->qid, "hold: list %s: %s (held #%u)", e->m->list, buf_cstr(&e->why),
+		         (unsigned)e->mo.held_id);
+		eom_notify(e, sender, &raw);
+	}
+	free(rcpts);
+	buf_free(&raw);
+	return rc == LM_OK ? V_DISCARD : tempfail(e->m, e->mta, "cannot hold the post", rc);
+}
+
 static enum verdict eom_decide(struct eom *e)
 {
-	struct policy_decision d = {0};
+	enum mod_approval ap = MOD_NONE;
+	const struct runtime *rt = e->m->rt;
+	const char *env = e->m->envfrom + (*e->m->envfrom == '<');
+	char *sender = strndup(env, strcspn(env, ">"));
 	enum verdict v;
 	int rc;
 
+	if (sender == NULL)
+		return tempfail(e->m, e->mta, "out of memory", LM_ENOMEM);
 	if (eom_loop(e)) {
 		log_notice(e->m->qid, "discard: list %s: loop (X-BeenThere)", e->m->list);
+		free(sender);
 		return V_DISCARD;
 	}
-	if ((rc = pipeline_policy(e->m, e->l, e->msg, &d)) != LM_OK)
+	rc = rt->have_key
+	             ? moderation_approval(&e->mo, rt->env, &rt->key, e->l, e->msg, time(NULL), &ap)
+	             : LM_OK;
+	if (rc == LM_OK && ap == MOD_NONE)
+		rc = moderation_decide(&e->mo, rt->env, e->l, e->msg, e->m->qid, sender,
+		                       SPFRES_NONE);
+	if (rc != LM_OK) {
+		free(sender);
 		return tempfail(e->m, e->mta, "cannot check the post against the list's rules", rc);
-	buf_printf(&e->why, "%s%s%s", d.poster ? d.poster : "<>", d.reason && *d.reason ? ": " : "",
-	           d.reason ? d.reason : "");
-	e->approved = d.approved;
-	switch (d.action) {
-	case POLICY_ACCEPT:
-		v = eom_cook(e, d.approved);
-		v = v == V_CONTINUE ? eom_archive(e) : v;
-		v = v == V_CONTINUE ? eom_deliver(e) : v;
-		break;
-	case POLICY_HOLD: /* interim: the MTA's hold queue until the milter uses holdq */
-		log_info(e->m->qid, "hold: list %s: %s", e->m->list, buf_cstr(&e->why));
-		v = V_ACCEPT;
-		if (mta_quarantine(e->mta, d.reason ? d.reason : "held for moderation") != LM_OK)
-			v = tempfail(e->m, e->mta, "cannot hold the post", LM_EIO);
-		break;
-	case POLICY_REJECT:
+	}
+	if (ap == MOD_APPROVED)
+		buf_puts(&e->why, "approved by a moderator");
+	else
+		buf_printf(&e->why, "%s%s%s", e->mo.d.poster ? e->mo.d.poster : "<>",
+		           e->mo.d.reason && *e->mo.d.reason ? ": " : "",
+		           e->mo.d.reason ? e->mo.d.reason : "");
+	if (ap == MOD_DUPLICATE) {
+		log_info(e->m->qid, "discard: list %s: a second copy of an approved post",
+		         e->m->list);
+		v = V_DISCARD;
+	} else if (ap == MOD_APPROVED || e->mo.d.action == POLICY_ACCEPT) {
+		v = eom_accept(e, ap);
+	} else if (e->mo.d.action == POLICY_HOLD) {
+		v = eom_hold(e, sender);
+	} else if (e->mo.d.action == POLICY_REJECT) {
 		log_info(e->m->qid, "reject: list %s: %s", e->m->list, buf_cstr(&e->why));
-		v = reply(e->mta, V_REJECT, d.smtp_code ? d.smtp_code : "550",
-		          d.smtp_xcode ? d.smtp_xcode : "5.7.1",
-		          d.rejection ? d.rejection : "Posting not allowed");
-		break;
-	default:
+		v = reply(e->mta, V_REJECT, e->mo.d.smtp_code ? e->mo.d.smtp_code : "550",
+		          e->mo.d.smtp_xcode ? e->mo.d.smtp_xcode : "5.7.1",
+		          e->mo.d.rejection ? e->mo.d.rejection : "Posting not allowed");
+	} else {
 		log_info(e->m->qid, "discard: list %s: %s", e->m->list, buf_cstr(&e->why));
 		v = V_DISCARD;
+		eom_notify_spooled(e, sender);
 	}
-	policy_decision_clear(&d);
+	free(sender);
 	return v;
+}
+
+/* listctl stats' counters; best effort: a counter that cannot be written changes nothing.
+ * Accepted posts are not counted here: a second durable commit per post costs a quarter of
+ * the throughput; "posts" belongs in archive_append's own transaction. */
+static void eom_count(const struct eom *e, enum verdict v)
+{
+	const char *c = NULL;
+	int rc;
+
+	if (v == V_REJECT)
+		c = "rejected";
+	else if (v == V_TEMPFAIL)
+		c = "tempfails";
+	else if (v == V_DISCARD)
+		c = e->held ? "held" : "discarded";
+	if (c != NULL && (rc = stats_add(e->m->rt->env, e->m->list, c, 1)) != LM_OK)
+		log_debug(e->m->qid, "cannot count %s: %s", c, lm_strerror(rc));
 }
 
 enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
@@ -390,14 +511,11 @@ enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
 		v = tempfail(m, mta, "cannot read the list", rc);
 		goto out;
 	}
-	if (list_get_int(e.l, "max_message_size") > 0 &&
-	    m->spool.len > (size_t)list_get_int(e.l, "max_message_size") * 1024) {
-		v = too_big(m, mta, "message");
-		goto out;
-	}
+	/* the list's max_message_size is moderation's: Mailman holds such posts */
 	v = eom_parse(&e);
 	if (v == V_CONTINUE)
 		v = eom_decide(&e);
+	eom_count(&e, v);
 out:
 	eom_clear(&e);
 	return v;

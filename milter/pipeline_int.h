@@ -16,18 +16,9 @@
 #include "hdredit.h"
 #include "lists.h"
 #include "milter.h"
+#include "moderation.h"
 #include "mta.h"
-#include "policy.h"
 #include "scrub.h"
-
-/**
- * @brief Moderation of a post (policy.h, Mailman 2.1's rules) from what the message shows.
- * @param[in] m the message (envelope sender, queue id). @param[in] l the list.
- * @param[in] msg the post. @param[out] d the decision (policy_decision_clear() it).
- * @return LM_OK; LM_EDB; LM_ENOMEM (the caller tempfails).
- */
-int pipeline_policy(struct msgctx *m, const struct list *l, GMimeMessage *msg,
-                    struct policy_decision *d);
 
 /**
  * @brief Fill an article from the parsed post and the scrubber's result.

@@ -114,10 +114,33 @@ static int scrubbed_headers(GMimeObject *part, struct rewrite *rw)
 	return rc;
 }
 
-/* scrub_nondigest: the delivered body is the scrubbed message's (attachments -> notices). */
-static int scrubbed_body(GMimeMessage *scrubbed, struct rewrite *rw)
+/* The post's header fields with the top part's Content-* taken from the scrubbed message,
+ * which is what Decorate must see when it decorates the scrubbed body. */
+static struct hdr_field *scrubbed_fields(const struct msgctx *m, GMimeObject *part, size_t *n)
 {
-	GMimeObject *part = g_mime_message_get_mime_part(scrubbed);
+	static const char *names[] = {"Content-Type", "Content-Transfer-Encoding",
+	                              "Content-Disposition"};
+	struct hdr_field *f = calloc(m->nhdrs + 3, sizeof(*f));
+	size_t i, k = 0;
+
+	if (f == NULL)
+		return NULL;
+	for (i = 0; i < m->nhdrs; i++)
+		if (strncasecmp(m->hdrs[i].name, "Content-", 8) != 0)
+			f[k++] = m->hdrs[i];
+	for (i = 0; i < 3; i++) {
+		const char *v = g_mime_object_get_header(part, names[i]);
+
+		if (v != NULL)
+			f[k++] = (struct hdr_field){names[i], v};
+	}
+	*n = k;
+	return f;
+}
+
+/* The scrubbed message's top part as bytes: its body after the blank line. */
+static int scrubbed_bytes(GMimeObject *part, struct buf *out)
+{
 	GMimeFormatOptions *fo = g_mime_format_options_new();
 	GMimeStream *st = g_mime_stream_mem_new();
 	GByteArray *ba;
@@ -125,21 +148,49 @@ static int scrubbed_body(GMimeMessage *scrubbed, struct rewrite *rw)
 	int rc = LM_EIO;
 
 	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
-	if (part == NULL || g_mime_object_write_to_stream(part, fo, st) < 0)
-		goto out;
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
-	p = (const char *)ba->data;
-	sep = memmem(p, ba->len, "\r\n\r\n", 4);
-	if (sep == NULL)
-		goto out;
-	sep += 4;
-	rc = buf_append(&rw->body, sep, ba->len - (size_t)(sep - p));
-	if (rc == LM_OK)
-		rc = scrubbed_headers(part, rw);
-	rw->body_set = rc == LM_OK;
-out:
+	if (g_mime_object_write_to_stream(part, fo, st) >= 0) {
+		ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
+		p = (const char *)ba->data;
+		sep = ba->len ? memmem(p, ba->len, "\r\n\r\n", 4) : NULL;
+		if (sep != NULL)
+			rc = buf_append(out, sep + 4, ba->len - (size_t)(sep + 4 - p));
+	}
 	g_object_unref(st);
 	g_mime_format_options_free(fo);
+	return rc;
+}
+
+/* scrub_nondigest: the delivered body is the scrubbed message's (attachments -> notices),
+ * decorated like any other (Mailman scrubs before it decorates). */
+static int scrubbed_body(struct msgctx *m, const struct list *l, GMimeMessage *scrubbed,
+                         struct rewrite *rw)
+{
+	GMimeObject *part = g_mime_message_get_mime_part(scrubbed);
+	struct decorate_settings ds;
+	struct hdr_field *f = NULL;
+	struct hdr_list h;
+	struct buf sb;
+	int rc;
+
+	if (part == NULL)
+		return LM_EIO;
+	buf_init(&sb, m->rt->cfg->max_message_size + 1);
+	rc = scrubbed_bytes(part, &sb);
+	if (rc == LM_OK)
+		rc = scrubbed_headers(part, rw);
+	if (rc == LM_OK && (f = scrubbed_fields(m, part, &h.n)) == NULL)
+		rc = LM_ENOMEM;
+	h.v = f;
+	if (rc == LM_OK)
+		rc = decorate_settings_from_list(l, &ds);
+	if (rc == LM_OK)
+		rc = decorate_body(&ds, &h, sb.data ? sb.data : "", sb.len, m->qid, &rw->body,
+		                   &rw->e);
+	if (rc == LM_ENOENT) /* no header or footer: the scrubbed body as it is */
+		rc = buf_append(&rw->body, sb.data, sb.len);
+	rw->body_set = rc == LM_OK;
+	free(f);
+	buf_free(&sb);
 	return rc;
 }
 
@@ -169,7 +220,7 @@ int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_
                      struct rewrite *rw)
 {
 	if (r != NULL && r->scrubbed != NULL && list_get_bool(l, "scrub_nondigest"))
-		return scrubbed_body(r->scrubbed, rw);
+		return scrubbed_body(m, l, r->scrubbed, rw);
 	return decorated_body(m, l, rw);
 }
 

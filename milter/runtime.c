@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "lmerr.h"
+#include "log.h"
 #include "milter.h"
 
 static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -21,6 +22,21 @@ static void runtime_unref(struct runtime *rt)
 	}
 }
 
+/* The moderation secret (created by the first user, like listctl does). */
+static void runtime_load_key(struct runtime *rt)
+{
+	struct buf path;
+
+	buf_init(&path, 4096);
+	rt->have_key = token_secret_path(rt->cfg, &path) == LM_OK &&
+	               token_secret_load(buf_cstr(&path), true, &rt->key) == LM_OK;
+	if (!rt->have_key)
+		log_err(NULL,
+		        "cannot read the moderation secret %s: approved posts will be held again",
+		        buf_cstr(&path));
+	buf_free(&path);
+}
+
 int runtime_install(struct config *cfg, struct dbenv *env)
 {
 	struct runtime *rt = calloc(1, sizeof(*rt));
@@ -31,6 +47,7 @@ int runtime_install(struct config *cfg, struct dbenv *env)
 	}
 	rt->cfg = cfg;
 	rt->env = env;
+	runtime_load_key(rt);
 	rt->refs = 1; /* the "current" reference */
 	pthread_mutex_lock(&runtime_lock);
 	rt->generation = ++runtime_generations;

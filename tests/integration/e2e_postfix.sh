@@ -13,12 +13,14 @@ command -v swaks >/dev/null || h_skip "swaks not installed"
 
 h_start_sink
 h_milter_conf "unix:$B/run/listmilter.sock"
+echo "SendmailCommand $here/lib/smtp_inject.sh $H_POSTFIX_PORT" >>"$B/listmilter.conf"
 h_start_milter
 h_expect "socket made by the milter user with UMask 007" bash -c \
 	"stat -c '%U:%G %A' $B/run/listmilter.sock | grep -qx 'nobody:postfix srwxrwx---'"
 h_expect "milter runs as nobody" bash -c "ps -o user= -p $H_MILTER_PID | grep -qx nobody"
 h_postfix_start "unix:$B/run/listmilter.sock"
 s_all $H_POSTFIX_PORT
+s_hold_approve $H_POSTFIX_PORT
 
 # SIGUSR1 reloads without dropping the socket; SIGTERM drains and exits.
 kill -USR1 "$H_MILTER_PID"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "dbenv.h"
+#include "holdq.h"
 #include "lists.h"
 #include "lmerr.h"
 #include "milter.h"
@@ -44,9 +45,15 @@ static int setup(void **state)
 	free(cfg->data_dir);
 	cfg->data_dir = strdup(fx->dir);
 	cfg->body_memory_limit = 4096;
+	/* notices (holds) must never reach a real MTA from a unit test */
+	free(cfg->sendmail_command);
+	cfg->sendmail_command = strdup("/bin/true");
 	cfg->max_message_size = 200000;
 	assert_int_equal(runtime_install(cfg, fx->env), LM_OK);
 	db = testutil_path(fx->dir, "tmp");
+	assert_int_equal(mkdir(db, 0700), 0);
+	free(db);
+	db = testutil_path(fx->dir, "archives"); /* the daemon makes it at start */
 	assert_int_equal(mkdir(db, 0700), 0);
 	free(db);
 	buf_init(&fx->log, 1 << 24);
@@ -160,12 +167,22 @@ static void test_member_post_fans_out(void **state)
 	assert_null(strstr(log, "carl@example.org")); /* nomail */
 }
 
+static int count_held(const struct holdq_entry *e, void *arg)
+{
+	assert_non_null(strstr(e->msg, "buy now"));
+	assert_string_equal(e->reason, "Post by non-member to a members-only list");
+	++*(size_t *)arg;
+	return 0;
+}
+
 static void test_nonmember_actions(void **state)
 {
 	struct fx *fx = *state;
 	const char *acts[] = {"generic_nonmember_action=2", "generic_nonmember_action=3",
 	                      "generic_nonmember_action=1"};
-	const enum verdict want[] = {V_REJECT, V_DISCARD, V_ACCEPT};
+	/* a hold keeps the post in the hold queue and tells the MTA to drop its copy */
+	const enum verdict want[] = {V_REJECT, V_DISCARD, V_DISCARD};
+	size_t held = 0;
 	const char *spam = "From: eve@example.net\nSubject: buy\n\nbuy now\n";
 	size_t i;
 
@@ -179,7 +196,9 @@ static void test_nonmember_actions(void **state)
 		msgctx_free(m);
 	}
 	assert_true(has(fx, "setreply 550 5.7.1 "));
-	assert_true(has(fx, "quarantine Post by non-member to a members-only list"));
+	assert_int_equal(holdq_foreach(fx->env, "team", count_held, &held), LM_OK);
+	assert_int_equal(held, 1);
+	assert_false(has(fx, "quarantine"));
 	assert_false(has(fx, "addrcpt"));
 }
 
@@ -212,17 +231,50 @@ static void test_size_limits(void **state)
 	assert_int_equal(pipeline_body(m, big, 299999, &fx->mta), V_REJECT);
 	assert_true(has(fx, "setreply 552 5.3.4"));
 	msgctx_free(m);
-	/* the list's max_message_size at end-of-message */
+	/* the list's max_message_size: held for the moderators, as Mailman does */
 	assert_int_equal(lists_set(fx->env, "team", kv, 1, NULL), LM_OK);
 	m = new_msg("<ann@example.com>");
 	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
 	assert_int_equal(feed(m, fx, post), V_CONTINUE);
 	assert_int_equal(pipeline_body(m, big, 5000, &fx->mta), V_CONTINUE);
 	assert_true(spool_spilled(&m->spool)); /* past BodyMemoryLimit 4096 */
-	assert_int_equal(pipeline_eom(m, &fx->mta), V_REJECT);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_DISCARD);
 	msgctx_free(m);
 	free(big);
 	assert_false(has(fx, "addrcpt"));
+}
+
+/* scrub_nondigest: members get the scrubbed post (notice instead of the attachment). */
+static void test_scrub_nondigest(void **state)
+{
+	struct fx *fx = *state;
+	const char *kv[] = {"scrub_nondigest=yes"};
+	const char *att = "From: Ann <ann@example.com>\n"
+	                  "To: team@example.org\n"
+	                  "Subject: file\n"
+	                  "Message-ID: <att1@example.com>\n"
+	                  "MIME-Version: 1.0\n"
+	                  "Content-Type: multipart/mixed; boundary=\"XX\"\n"
+	                  "\n"
+	                  "--XX\nContent-Type: text/plain\n\nSee attached.\n"
+	                  "--XX\nContent-Type: application/octet-stream; name=\"d.bin\"\n"
+	                  "Content-Transfer-Encoding: base64\n\nU0VDUkVUU0VDUkVUU0VDUkVU\n"
+	                  "--XX--\n";
+	struct msgctx *m = new_msg("<ann@example.com>");
+	const char *log, *body;
+
+	assert_int_equal(lists_set(fx->env, "team", kv, 1, NULL), LM_OK);
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, att), V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_ACCEPT);
+	msgctx_free(m);
+	log = buf_cstr(&fx->log);
+	body = strstr(log, "replacebody ");
+	assert_non_null(body);
+	assert_non_null(strstr(body, "See attached."));
+	assert_non_null(strstr(body, "A non-text attachment was scrubbed"));
+	assert_null(strstr(body, "U0VDUkVU")); /* the attachment's bytes are gone */
+	assert_non_null(strstr(log, "addrcpt <bob@example.net>"));
 }
 
 static void test_body_must_be_contiguous(void **state)
@@ -263,6 +315,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_nonmember_actions, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_loop_is_dropped, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_size_limits, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_scrub_nondigest, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_body_must_be_contiguous, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_spool_roundtrip, setup, teardown),
 	};

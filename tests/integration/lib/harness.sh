@@ -69,7 +69,11 @@ h_cleanup() {
 	[ -f "$B/sendmail.pid" ] && kill "$(head -1 "$B/sendmail.pid")" 2>/dev/null
 	h_stop_milter
 	[ -f "$B/sink.pid" ] && kill "$(cat "$B/sink.pid")" 2>/dev/null
-	if [ "$rc" -eq 0 ] && [ -z "${LM_KEEP:-}" ]; then rm -rf "$B"; else echo "kept $B"; fi
+	if { [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; } && [ -z "${LM_KEEP:-}" ]; then
+		rm -rf "$B"
+	else
+		echo "kept $B"
+	fi
 	exit "$rc"
 }
 
