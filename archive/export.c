@@ -15,6 +15,7 @@
 
 #include "atomicfile.h"
 #include "export_attach.h"
+#include "export_crash.h"
 #include "export_priv.h"
 #include "export_state.h"
 #include "lists.h"
@@ -113,8 +114,9 @@ static void free_articles(struct run *r)
 static int put_file(struct run *r, const char *path, const struct buf *b)
 {
 	bool w;
-	/* an incremental run writes few files: each is synced; a full run syncs the fs once */
-	unsigned flags = (r->full ? 0 : ATOMICFILE_FSYNC) | (r->newdir ? ATOMICFILE_NEW : 0);
+	/* not synced one by one: --full syncs the filesystem once, an incremental run is redone
+	 * after a crash (export_crash.c) */
+	unsigned flags = r->newdir ? ATOMICFILE_NEW : 0;
 	int rc = atomicfile_write(path, b->data ? b->data : "", b->len, 0644, flags, &w);
 
 	if (rc != LM_OK) {
@@ -431,6 +433,8 @@ static int make_state_dir(const char *dir)
 	if ((rc = buf_printf(&p, "%s/.export-state", dir)) == LM_OK &&
 	    mkdir(buf_cstr(&p), 0755) != 0 && errno != EEXIST)
 		rc = LM_EIO;
+	if (rc == LM_OK)
+		rc = export_crash_check(buf_cstr(&p));
 	buf_free(&p);
 	return rc;
 }

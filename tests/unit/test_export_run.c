@@ -175,6 +175,31 @@ static void test_full_then_incremental(void **state)
 	free(read_out(fx, "2021-May/000001.html"));
 }
 
+/* After a reboot, periods exported just before it are rendered again: a page the crash
+ * emptied comes back although the store says the period is clean. */
+static void test_crash_recovery(void **state)
+{
+	struct fx *fx = *state;
+	struct export_stats st;
+	char *boot = out_path(fx, ".export-state/boot"),
+	     *page = out_path(fx, "2021-May/000000.html");
+	char *before, *after;
+
+	make_list(fx, "t@example.com", "1");
+	post(fx, "t", 1619851386, "<a@x>", "Hello", "first\n");
+	run(fx, "t", false, &st);
+	before = read_out(fx, "2021-May/000000.html");
+	run(fx, "t", false, &st);
+	assert_int_equal(st.periods, 0);
+	testutil_write(page, "", 0);                /* the crash lost the page's data */
+	testutil_write(boot, "another-boot\n", 13); /* and the machine rebooted */
+	run(fx, "t", false, &st);
+	assert_int_equal(st.periods, 1);
+	after = read_out(fx, "2021-May/000000.html");
+	assert_string_equal(after, before);
+	free(boot), free(page), free(before), free(after);
+}
+
 static void test_txt_gz(void **state)
 {
 	struct fx *fx = *state;
@@ -312,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_full_then_incremental, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_crash_recovery, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_txt_gz, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_every_frequency, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_hostile_end_to_end, setup, teardown),
