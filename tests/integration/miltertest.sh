@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v miltertest >/dev/null || h_skip "miltertest not installed"
 h_init "$@"
 h_milter_conf "inet:$H_MILTER_INET_PORT@127.0.0.1"
-echo "MaxHeaderBytes 1K" >>"$B/listmilter.conf"
+sed -i "s/^MaxHeaderBytes .*/MaxHeaderBytes 1K/" "$B/listmilter.conf"
 h_ctl create team@lists.test archive=no >/dev/null || h_die "listctl create failed"
 h_ctl create other@lists.test archive=no >/dev/null || h_die "listctl create failed"
 h_ctl member add team ann@a.test bob@b.test carl@c.test >/dev/null || h_die "listctl add failed"

@@ -111,6 +111,7 @@ PidFile $B/run/listmilter.pid
 Syslog no
 LogLevel debug
 BodyMemoryLimit 16K
+MaxHeaderBytes 8K
 EOC
 }
 
@@ -238,6 +239,10 @@ define(\`confHOSTS_FILE', \`/etc/hosts')
 define(\`confDONT_PROBE_INTERFACES', \`true')
 define(\`confBIND_OPTS', \`-DNSRCH -DEFNAMES')
 define(\`confTO_IDENT', \`0')
+dnl a busy test machine must not make sendmail refuse or queue (load average is system-wide)
+define(\`confREFUSE_LA', \`10000')
+define(\`confQUEUE_LA', \`10000')
+define(\`confDELAY_LA', \`0')
 define(\`QUEUE_DIR', \`$sm/mqueue')
 define(\`MSP_QUEUE_DIR', \`$sm/cmqueue')
 define(\`confPID_FILE', \`$B/sendmail.pid')
