@@ -2,6 +2,7 @@
  * archive_record.c: the article record stored in DB_ARTICLES (compact, length-prefixed,
  * NUL-terminated strings so readers can point into the map) and the archive's key layouts.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,38 @@ static int hash_field(EVP_MD_CTX *c, const void *p, size_t len)
 	return EVP_DigestUpdate(c, n, sizeof(n)) && EVP_DigestUpdate(c, p, len) ? 0 : -1;
 }
 
+/* "/attachments/YYYYMMDD/" followed by 8 hex digits at p (within n bytes)? */
+static bool attachment_dir_at(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 13 + 9 + 8 || memcmp(p, "/attachments/", 13) != 0 || p[21] != '/')
+		return false;
+	for (i = 13; i < 21; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	for (i = 22; i < 30; i++)
+		if (!strchr("0123456789abcdef", p[i]) || p[i] == '\0')
+			return false;
+	return true;
+}
+
+/* The body, with the <hash8> of attachment URLs left out: that directory is named after a
+ * generated Message-ID, which a retried post without one does not share. */
+static int hash_body_masked(EVP_MD_CTX *c, const char *body, size_t len)
+{
+	const char *p = body, *end = body + len, *q;
+
+	for (q = p; (q = memchr(q, '/', (size_t)(end - q))) != NULL; q++) {
+		if (!attachment_dir_at(q, (size_t)(end - q)))
+			continue;
+		if (!EVP_DigestUpdate(c, p, (size_t)(q + 22 - p)))
+			return -1;
+		p = q += 30;
+	}
+	return EVP_DigestUpdate(c, p, (size_t)(end - p)) ? 0 : -1;
+}
+
 int archive_content_hash(const struct article *a, unsigned char out[32])
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -108,7 +141,9 @@ int archive_content_hash(const struct article *a, unsigned char out[32])
 	     !hash_field(c, a->subject_raw, strlen(a->subject_raw)) &&
 	     !hash_field(c, a->author_raw, strlen(a->author_raw)) &&
 	     !hash_field(c, a->email, strlen(a->email)) && !hash_field(c, d, sizeof(d)) &&
-	     !hash_field(c, a->body, a->body_len) && EVP_DigestFinal_ex(c, out, NULL);
+	     (a->msgid_generated ? !hash_body_masked(c, a->body, a->body_len)
+	                         : !hash_field(c, a->body, a->body_len)) &&
+	     EVP_DigestFinal_ex(c, out, NULL);
 	EVP_MD_CTX_free(c);
 	return ok ? LM_OK : LM_ENOMEM;
 }

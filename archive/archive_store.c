@@ -448,7 +448,8 @@ static int batch_prepare(struct batch *b, const struct archive_conf *conf)
 		if (rc == LM_OK &&
 		    !EVP_Digest(tmp.data ? tmp.data : "", tmp.len, md, NULL, EVP_sha256(), NULL))
 			rc = LM_ENOMEM;
-		memcpy(b->subj[i], md, SUBJ_HASH_LEN);
+		if (rc == LM_OK)
+			memcpy(b->subj[i], md, SUBJ_HASH_LEN);
 	}
 	buf_free(&tmp);
 	return rc;
@@ -465,7 +466,7 @@ int archive_append_batch(struct dbenv *env, const char *list, const struct archi
 	if (n == 0)
 		return LM_OK;
 	b.hash = calloc(n, sizeof(*b.hash));
-	b.subj = malloc(n * sizeof(*b.subj));
+	b.subj = calloc(n, sizeof(*b.subj));
 	buf_init(&b.k, BUF_CAP_SMALL);
 	buf_init(&b.v, (size_t)64 * 1024 * 1024);
 	if (b.hash == NULL || b.subj == NULL)

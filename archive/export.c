@@ -369,6 +369,20 @@ static int load_list(struct run *r, struct list *l)
 	return LM_OK;
 }
 
+/* Whether this directory holds an export of the period (another DIR needs all of them). */
+static bool exported_here(const struct run *r, const char *period)
+{
+	struct buf p;
+	struct stat st;
+	bool here;
+
+	buf_init(&p, 8192);
+	here = buf_printf(&p, "%s/.export-state/%s", r->dir, period) == LM_OK &&
+	       stat(buf_cstr(&p), &st) == 0;
+	buf_free(&p);
+	return here;
+}
+
 /* Every changed period (all with full), made durable, then marked exported. */
 static int export_periods(struct run *r)
 {
@@ -376,7 +390,8 @@ static int export_periods(struct run *r)
 	int rc, dfd;
 
 	for (i = 0; i < r->nper; i++)
-		if ((r->full || r->per[i].dirty) && (rc = export_period(r, &r->per[i])) != LM_OK)
+		if ((r->full || r->per[i].dirty || !exported_here(r, r->per[i].name)) &&
+		    (rc = export_period(r, &r->per[i])) != LM_OK)
 			return rc;
 	if (r->full && (dfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		syncfs(dfd);

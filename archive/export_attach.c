@@ -26,6 +26,28 @@ static bool newer(const struct stat *src, const struct stat *dst)
 
 static int link_dir(int sfd, int dfd, int depth, bool full, size_t *linked);
 
+/*
+ * fs.protected_hardlinks refuses links to files the exporter does not own (the milter wrote
+ * them): point a symlink at the stored file instead, still without copying it.
+ */
+static int symlink_file(int sfd, int dfd, const char *name, size_t *linked)
+{
+	char proc[64], dir[PATH_MAX], target[PATH_MAX + 256];
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", sfd);
+	if ((n = readlink(proc, dir, sizeof(dir) - 1)) <= 0)
+		return LM_EIO;
+	dir[n] = '\0';
+	if ((size_t)snprintf(target, sizeof(target), "%s/%s", dir, name) >= sizeof(target))
+		return LM_EIO;
+	if (symlinkat(target, dfd, name) == 0)
+		(*linked)++;
+	else if (errno != EEXIST)
+		return LM_EIO;
+	return LM_OK;
+}
+
 /* One entry of a source directory: a file is linked unless present, a directory recursed. */
 static int link_entry(int sfd, int dfd, const char *name, int depth, bool full, size_t *linked)
 {
@@ -37,6 +59,8 @@ static int link_entry(int sfd, int dfd, const char *name, int depth, bool full, 
 	if (S_ISREG(st.st_mode)) {
 		if (linkat(sfd, name, dfd, name, 0) == 0)
 			(*linked)++;
+		else if (errno == EPERM || errno == EACCES)
+			return symlink_file(sfd, dfd, name, linked);
 		else if (errno != EEXIST)
 			return errno == EXDEV ? LM_EPERM : LM_EIO;
 		return LM_OK;

@@ -103,7 +103,7 @@ int export_gzip(const void *data, size_t len, struct buf *out)
 	memset(&z, 0, sizeof(z));
 	memset(&h, 0, sizeof(h));
 	h.os = 3; /* Unix; mtime 0 keeps the bytes stable, so unchanged periods stay unwritten */
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return LM_ENOMEM;
 	deflateSetHeader(&z, &h);
 	if ((rc = buf_reserve(out, deflateBound(&z, len) + 64)) != LM_OK) {

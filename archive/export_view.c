@@ -97,7 +97,7 @@ static bool small_part(const char *w, size_t n)
 /* pipermail's fixAuthor(): "First Last" -> "Last, First" (name particles stay with Last). */
 static char *fix_author(const char *a)
 {
-	size_t nw = 0, i, k, cap = strlen(a) + 3;
+	size_t nw = 0, i, k, o, cap = strlen(a) + 3;
 	const char **w;
 	size_t *wl;
 	char *out;
@@ -128,17 +128,22 @@ static char *fix_author(const char *a)
 		if (!small_part(w[i - 1], wl[i - 1]) &&
 		    !(mixed && w[i - 1][0] >= 'a' && w[i - 1][0] <= 'z'))
 			break;
-	/* L[-1:] + L[i:-1] joined, ", ", L[:i] joined */
-	out[0] = '\0';
-	strncat(out, w[nw - 1], wl[nw - 1]);
-	for (k = i; k + 1 < nw; k++)
-		strcat(out, " "), strncat(out, w[k], wl[k]);
-	strcat(out, ", ");
+	/* L[-1:] + L[i:-1] joined, ", ", L[:i] joined (appended at o: linear in the name) */
+	memcpy(out, w[nw - 1], wl[nw - 1]);
+	o = wl[nw - 1];
+	for (k = i; k + 1 < nw; k++) {
+		out[o++] = ' ';
+		memcpy(out + o, w[k], wl[k]);
+		o += wl[k];
+	}
+	out[o++] = ',', out[o++] = ' ';
 	for (k = 0; k < i; k++) {
 		if (k > 0)
-			strcat(out, " ");
-		strncat(out, w[k], wl[k]);
+			out[o++] = ' ';
+		memcpy(out + o, w[k], wl[k]);
+		o += wl[k];
 	}
+	out[o] = '\0';
 	free(w), free(wl);
 	return out;
 fail:

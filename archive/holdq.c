@@ -2,9 +2,11 @@
  * holdq.c: the hold queue records in DB_HELD. A record is a version byte, the hold time, five
  * length-prefixed NUL-terminated text fields and then the post's bytes up to the end.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "holdq.h"
 #include "lmerr.h"
@@ -81,7 +83,7 @@ static void record_write(const struct holdq_entry *e, int64_t received, unsigned
 		memcpy(p + 4, t[i], n + 1);
 		p += 4 + n + 1;
 	}
-	if (e->msg_len)
+	if (e->msg_len && e->msg)
 		memcpy(p, e->msg, e->msg_len);
 }
 
@@ -134,8 +136,28 @@ static int next_id(MDB_txn *txn, struct dbenv *env, const char *list, uint32_t *
 	return dbenv_rc(mdb_put(txn, dbenv_dbi(env, DB_META), &k, &v, 0));
 }
 
-int holdq_add_txn(MDB_txn *txn, struct dbenv *env, const char *list, const struct holdq_entry *e,
-                  uint32_t *id)
+/* Fill the post's place in a reserved record from a descriptor. */
+static int record_read_fd(int fd, size_t len, unsigned char *dst)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = pread(fd, dst + off, len - off, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_syserr(NULL, "holdq: reading the post to hold");
+			return LM_EIO;
+		}
+		off += (size_t)n;
+	}
+	return LM_OK;
+}
+
+/* fd < 0: the bytes come from e->msg; else len bytes from fd. */
+static int add_record(MDB_txn *txn, struct dbenv *env, const char *list,
+                      const struct holdq_entry *e, int fd, uint32_t *id)
 {
 	struct holdq_key key;
 	MDB_val k, v;
@@ -151,12 +173,22 @@ int holdq_add_txn(MDB_txn *txn, struct dbenv *env, const char *list, const struc
 	if ((rc = mdb_put(txn, dbenv_dbi(env, DB_HELD), &k, &v, MDB_NOOVERWRITE | MDB_RESERVE)))
 		return dbenv_rc(rc);
 	record_write(e, e->received ? e->received : (int64_t)time(NULL), v.mv_data);
+	if (fd >= 0)
+		return record_read_fd(fd, e->msg_len,
+		                      (unsigned char *)v.mv_data + v.mv_size - e->msg_len);
 	return LM_OK;
+}
+
+int holdq_add_txn(MDB_txn *txn, struct dbenv *env, const char *list, const struct holdq_entry *e,
+                  uint32_t *id)
+{
+	return add_record(txn, env, list, e, -1, id);
 }
 
 struct add_arg {
 	const char *list;
 	const struct holdq_entry *e;
+	int fd;
 	uint32_t id;
 };
 
@@ -164,15 +196,31 @@ static int add_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 {
 	struct add_arg *a = arg;
 
-	return holdq_add_txn(txn, env, a->list, a->e, &a->id);
+	return add_record(txn, env, a->list, a->e, a->fd, &a->id);
 }
 
 int holdq_add(struct dbenv *env, const char *list, const struct holdq_entry *e, uint32_t *id)
 {
-	struct add_arg a = {list, e, 0};
+	struct add_arg a = {list, e, -1, 0};
 	int rc = dbenv_write(env, add_fn, &a);
 
 	if (rc == LM_OK)
+		*id = a.id;
+	return rc;
+}
+
+int holdq_add_fd(struct dbenv *env, const char *list, const struct holdq_entry *e, int fd,
+                 size_t len, uint32_t *id)
+{
+	struct holdq_entry copy = *e;
+	struct add_arg a = {list, &copy, fd, 0};
+	int rc;
+
+	copy.msg = NULL;
+	copy.msg_len = len;
+	if (fd < 0)
+		return LM_EINVAL;
+	if ((rc = dbenv_write(env, add_fn, &a)) == LM_OK)
 		*id = a.id;
 	return rc;
 }

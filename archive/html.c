@@ -384,33 +384,59 @@ static int put_email(struct buf *out, const char *s, size_t len, const struct ht
 }
 
 /* The links of one line (after its quote prefix), as __processbody_URLquote does. */
+/*
+ * The next match of one pattern at or after pos, reusing the last answer while it still
+ * lies ahead: a line with many matches of one kind and none of the other stays linear.
+ */
+struct finder {
+	bool (*find)(const char *, size_t, size_t, size_t *, size_t *);
+	bool none; /* no match left on this line */
+	bool have;
+	size_t b, e;
+};
+
+static bool next_match(struct finder *f, const char *s, size_t pos, size_t len)
+{
+	if (f->none)
+		return false;
+	if (!f->have || f->b < pos) {
+		f->have = f->find(s, pos, len, &f->b, &f->e);
+		f->none = !f->have;
+	}
+	return f->have;
+}
+
+/* The links of one line (after its quote prefix), as __processbody_URLquote does. */
 static int render_links(struct buf *out, const char *s, size_t len, const struct html_body_opts *o)
 {
-	size_t pos = 0, jb = 0, je = 0, kb = 0, ke = 0;
+	struct finder fj = {find_email, false, false, 0, 0}, fk = {find_url, false, false, 0, 0};
+	size_t pos = 0;
 	bool j, k;
 	int rc;
 
 	for (;;) {
-		j = find_email(s, pos, len, &jb, &je);
-		k = find_url(s, pos, len, &kb, &ke);
+		j = next_match(&fj, s, pos, len);
+		k = next_match(&fk, s, pos, len);
 		if (!j && !k)
 			break;
-		if (j && (!k || jb < kb)) {
-			if ((rc = html_cgiescape(out, s + pos, jb - pos, o->cs)) != LM_OK ||
-			    (rc = put_email(out, s + jb, je - jb, o)) != LM_OK)
+		if (j && (!k || fj.b < fk.b)) {
+			if ((rc = html_cgiescape(out, s + pos, fj.b - pos, o->cs)) != LM_OK ||
+			    (rc = put_email(out, s + fj.b, fj.e - fj.b, o)) != LM_OK)
 				return rc;
-			pos = je;
+			pos = fj.e;
+			fj.have = false;
 			continue;
 		}
-		if ((rc = html_cgiescape(out, s + pos, kb - pos, o->cs)) != LM_OK)
+		if ((rc = html_cgiescape(out, s + pos, fk.b - pos, o->cs)) != LM_OK)
 			return rc;
-		if (url_is_safe(s + kb, ke - kb))
-			rc = put_link(out, s + kb, ke - kb, s + kb, ke - kb, o->cs);
+		if (url_is_safe(s + fk.b, fk.e - fk.b))
+			rc = put_link(out, s + fk.b, fk.e - fk.b, s + fk.b, fk.e - fk.b, o->cs);
 		else
-			rc = html_cgiescape(out, s + kb, ke - kb, o->cs);
+			rc = html_cgiescape(out, s + fk.b, fk.e - fk.b, o->cs);
 		if (rc != LM_OK)
 			return rc;
-		pos = ke;
+		pos = fk.e;
+		fk.have = false;
 	}
 	return html_cgiescape(out, s + pos, len - pos, o->cs);
 }

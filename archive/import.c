@@ -2,6 +2,8 @@
  * import.c: importing mailboxes and pipermail period files into a list's archive, many posts
  * per write transaction; bad messages are reported with their position and skipped.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,7 +16,19 @@
 #include "lmerr.h"
 #include "period.h"
 
-#define IMPORT_BATCH 500
+#define IMPORT_BATCH   500
+#define IMPORT_THREADS 8                          /* scrubbing waits on fsync: overlap it */
+#define IMPORT_BYTES   ((size_t)64 * 1024 * 1024) /* raw bytes held by one batch */
+#define SLOT_KEEP      ((size_t)1024 * 1024)      /* larger slot buffers are freed */
+
+/* One message of the batch being built: read in order, built in parallel, appended in order. */
+struct slot {
+	struct mbox_msg m;
+	struct article a;
+	int rc;        /* LM_OK, or why the message is skipped */
+	bool toobig;   /* larger than MaxMessageSize */
+	char why[256]; /* the reason, for the report */
+};
 
 struct run {
 	struct dbenv *env;
@@ -22,10 +36,10 @@ struct run {
 	struct import_stats *st;
 	const char *path;
 	struct mbox *mb;
-	struct article *arts;
+	struct slot *slots;
 	struct archive_item *items;
-	uint64_t *lines; /* position of each pending post, for reports */
-	size_t n, cap;
+	uint64_t *lines; /* position of each item, for reports */
+	size_t n, cap, bytes;
 	time_t now;
 	double last_draw;
 	char file_period[64]; /* a pipermail <period>.txt file's period, or "" */
@@ -68,31 +82,29 @@ static void report(struct run *r, const struct mbox_msg *m, const char *what)
 		fputc('\n', r->o->report);
 	fprintf(r->o->report, "%s:%llu (byte %llu): %s; skipped\n", r->path,
 	        (unsigned long long)m->line, (unsigned long long)m->offset, what);
-	r->st->skipped++;
 }
 
-static int flush(struct run *r)
+/* Append the built posts of the batch in one transaction and account for each. */
+static int append_items(struct run *r, size_t nitems)
 {
 	size_t i;
 	int rc = LM_OK;
 
-	if (r->n > 0)
-		rc = archive_append_batch(r->env, r->o->list, &r->o->conf, r->items, r->n);
-	for (i = 0; i < r->n; i++) {
-		if (rc == LM_OK && r->items[i].rc != LM_OK && r->o->report) {
+	if (nitems > 0)
+		rc = archive_append_batch(r->env, r->o->list, &r->o->conf, r->items, nitems);
+	for (i = 0; i < nitems && rc == LM_OK; i++) {
+		if (r->items[i].rc != LM_OK && r->o->report) {
 			fprintf(r->o->report, "%s:%llu: %s: %s; skipped\n", r->path,
 			        (unsigned long long)r->lines[i],
 			        r->items[i].rc == LM_EEXIST ? "number already taken"
 			                                    : lm_strerror(r->items[i].rc),
-			        r->arts[i].msgid);
+			        r->items[i].a->msgid);
 			r->st->skipped++;
-		} else if (rc == LM_OK) {
+		} else if (r->items[i].rc == LM_OK) {
 			r->st->archived += !r->items[i].existed;
 			r->st->existed += r->items[i].existed;
 		}
-		article_clear(&r->arts[i]);
 	}
-	r->n = 0;
 	return rc;
 }
 
@@ -210,75 +222,144 @@ static GMimeMessage *parse(const struct mbox_msg *m)
 	return msg;
 }
 
-static int build_raw(struct run *r, const struct mbox_msg *m, struct article *a, const char **why)
+static void set_why(struct slot *sl, const char *why)
+{
+	snprintf(sl->why, sizeof(sl->why), "%s", why);
+}
+
+static int build_raw(struct run *r, struct slot *sl)
 {
 	struct scrub_result sr;
-	GMimeMessage *msg = parse(m);
+	GMimeMessage *msg = parse(&sl->m);
+	const char *why = "";
 	int rc;
 
-	if (!starts_with_header(&m->data) || msg == NULL) {
-		*why = msg ? "no header lines" : "not a parseable message";
+	if (!starts_with_header(&sl->m.data) || msg == NULL) {
+		set_why(sl, msg ? "no header lines" : "not a parseable message");
 		if (msg)
 			g_object_unref(msg);
 		return LM_EPARSE;
 	}
 	sr_init(&sr);
-	if ((rc = scrub(r, msg, m, &sr, why)) == LM_OK &&
-	    (rc = archive_article_from_message(msg, &sr,
-	                                       m->from_line.len ? buf_cstr(&m->from_line) : NULL,
-	                                       r->now, a)) != LM_OK)
-		*why = lm_strerror(rc);
+	if ((rc = scrub(r, msg, &sl->m, &sr, &why)) != LM_OK)
+		set_why(sl, why); /* copied: why may point into sr */
+	else if ((rc = archive_article_from_message(
+	                  msg, &sr, sl->m.from_line.len ? buf_cstr(&sl->m.from_line) : NULL, r->now,
+	                  &sl->a)) != LM_OK)
+		set_why(sl, lm_strerror(rc));
 	sr_clear(&sr);
 	g_object_unref(msg);
 	return rc;
 }
 
-static int add_message(struct run *r, const struct mbox_msg *m)
+/* Build the article of one slot (any thread). */
+static void build(struct run *r, struct slot *sl)
 {
-	struct article *a = &r->arts[r->n];
-	const char *why = "";
-	int rc;
-
-	if (mbox_format_of(r->mb) == MBOX_PIPERMAIL) {
-		rc = archive_article_from_txt(m->data.data ? m->data.data : "", m->data.len,
-		                              buf_cstr(&m->from_line), r->now, a);
-		why = rc == LM_EPARSE ? "no From: header" : lm_strerror(rc);
+	if (sl->toobig) {
+		sl->rc = LM_ETOOBIG;
+		set_why(sl, "larger than the message size limit");
+	} else if (mbox_format_of(r->mb) == MBOX_PIPERMAIL) {
+		sl->rc = archive_article_from_txt(sl->m.data.data ? sl->m.data.data : "",
+		                                  sl->m.data.len, buf_cstr(&sl->m.from_line),
+		                                  r->now, &sl->a);
+		set_why(sl, sl->rc == LM_EPARSE ? "no From: header" : lm_strerror(sl->rc));
 	} else {
-		rc = build_raw(r, m, a, &why);
+		sl->rc = build_raw(r, sl);
 	}
-	if (rc == LM_EIO || rc == LM_EPERM || rc == LM_ENOMEM) {
-		/* storage or memory failed: stop rather than lose attachments of every post */
-		report(r, m, why);
-		return rc;
+}
+
+struct worker {
+	struct run *r;
+	size_t first, step;
+	pthread_t tid;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	size_t i;
+
+	for (i = w->first; i < w->r->n; i += w->step)
+		build(w->r, &w->r->slots[i]);
+	return NULL;
+}
+
+/* Build every slot, in parallel threads when there is more than a handful. */
+static void build_all(struct run *r)
+{
+	struct worker w[IMPORT_THREADS];
+	size_t t, nt = r->n < 8 ? 1 : IMPORT_THREADS, started;
+
+	for (t = 0; t < nt; t++)
+		w[t] = (struct worker){.r = r, .first = t, .step = nt};
+	for (started = 1; started < nt; started++)
+		if (pthread_create(&w[started].tid, NULL, work, &w[started]) != 0)
+			break;
+	/* this thread's share, and that of any thread that could not start */
+	work(&w[0]);
+	for (t = started; t < nt; t++)
+		work(&w[t]);
+	for (t = 1; t < started; t++)
+		pthread_join(w[t].tid, NULL);
+}
+
+static bool fatal(int rc)
+{
+	/* storage or memory failed: stop rather than lose attachments of every post */
+	return rc == LM_EIO || rc == LM_EPERM || rc == LM_ENOMEM;
+}
+
+/* The batch: build, report what is skipped, number and append the rest in file order. */
+static int flush(struct run *r)
+{
+	size_t i, nitems = 0;
+	int rc, stop = LM_OK;
+
+	build_all(r);
+	for (i = 0; i < r->n; i++) {
+		struct slot *sl = &r->slots[i];
+		if (sl->rc != LM_OK) {
+			report(r, &sl->m, sl->why);
+			r->st->skipped++;
+			if (fatal(sl->rc) && stop == LM_OK)
+				stop = sl->rc;
+			continue;
+		}
+		r->items[nitems] = (struct archive_item){.a = &sl->a};
+		r->lines[nitems] = sl->m.line;
+		number_post(r, &r->items[nitems++]);
 	}
-	if (rc != LM_OK) {
-		report(r, m, why);
-		return LM_OK;
+	rc = append_items(r, nitems);
+	for (i = 0; i < r->n; i++) {
+		article_clear(&r->slots[i].a);
+		if (r->slots[i].m.data.size > SLOT_KEEP) {
+			mbox_msg_free(&r->slots[i].m);
+			mbox_msg_init(&r->slots[i].m, r->o->max_message);
+		}
 	}
-	r->items[r->n] = (struct archive_item){.a = a};
-	r->lines[r->n] = m->line;
-	number_post(r, &r->items[r->n]);
-	if (++r->n == r->cap)
-		return flush(r);
-	return LM_OK;
+	r->n = 0;
+	r->bytes = 0;
+	return stop != LM_OK ? stop : rc;
 }
 
 static int run_file(struct run *r)
 {
-	struct mbox_msg m;
+	struct slot *sl;
 	int rc, frc;
 
-	mbox_msg_init(&m, r->o->max_message);
 	file_period(r);
-	while ((rc = mbox_next(r->mb, &m)) == LM_OK || rc == LM_ETOOBIG) {
+	for (;;) {
+		sl = &r->slots[r->n];
+		if ((rc = mbox_next(r->mb, &sl->m)) != LM_OK && rc != LM_ETOOBIG)
+			break;
 		r->st->messages++;
-		if (rc == LM_ETOOBIG)
-			report(r, &m, "larger than the message size limit");
-		else if ((rc = add_message(r, &m)) != LM_OK)
+		sl->toobig = rc == LM_ETOOBIG;
+		sl->rc = LM_OK;
+		r->bytes += sl->m.data.len;
+		if ((++r->n == r->cap || r->bytes >= IMPORT_BYTES) && (rc = flush(r)) != LM_OK)
 			break;
 		progress(r, false);
 	}
-	mbox_msg_free(&m);
 	/* the posts read before a failure are archived all the same */
 	frc = flush(r);
 	if (rc == LM_ENOENT || rc == LM_OK)
@@ -308,17 +389,29 @@ int import_begin(struct dbenv *env, struct import_opts *o)
 	return want > next ? archive_reserve_numbers(env, o->list, want) : LM_OK;
 }
 
+static void slots_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; r->slots && i < r->cap; i++)
+		mbox_msg_free(&r->slots[i].m);
+	free(r->slots);
+}
+
 int import_file(struct dbenv *env, const char *path, struct import_opts *o, struct import_stats *st)
 {
 	struct run r = {.env = env, .o = o, .st = st, .path = path, .now = time(NULL)};
 	struct stat sb;
+	size_t i;
 	int rc;
 
 	r.cap = o->batch ? o->batch : IMPORT_BATCH;
-	r.arts = calloc(r.cap, sizeof(*r.arts));
+	r.slots = calloc(r.cap, sizeof(*r.slots));
 	r.items = calloc(r.cap, sizeof(*r.items));
 	r.lines = calloc(r.cap, sizeof(*r.lines));
-	if (r.arts == NULL || r.items == NULL || r.lines == NULL)
+	for (i = 0; r.slots && i < r.cap; i++)
+		mbox_msg_init(&r.slots[i].m, o->max_message);
+	if (r.slots == NULL || r.items == NULL || r.lines == NULL)
 		rc = LM_ENOMEM;
 	else if ((rc = mbox_open(path, o->fmt, o->max_message, &r.mb)) == LM_OK) {
 		/* the last date fallback: the file's time, so that a re-import changes nothing */
@@ -327,7 +420,7 @@ int import_file(struct dbenv *env, const char *path, struct import_opts *o, stru
 		rc = run_file(&r);
 	}
 	mbox_close(r.mb);
-	free(r.arts);
+	slots_free(&r);
 	free(r.items);
 	free(r.lines);
 	return rc;

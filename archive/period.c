@@ -1,34 +1,24 @@
 /*
  * period.c: pipermail's archive periods (dateToVolName, volNameToDesc, sortarchives) in a
- * list's time zone. The C library keeps one zone per process, so zone switches are serialised.
+ * list's time zone, read from the zone's TZif file (the process-wide TZ is left alone).
  */
-#include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "lmerr.h"
 #include "period.h"
-
-#define ZONEINFO_DIR "/usr/share/zoneinfo/"
+#include "tzfile.h"
 
 static const char *const months[12] = {"January",   "February", "March",    "April",
                                        "May",       "June",     "July",     "August",
                                        "September", "October",  "November", "December"};
 static const char *const quarters[4] = {"First", "Second", "Third", "Fourth"};
 
-/* Guards TZ, tzset() and localtime_r() while a zone other than the current one is in use. */
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-static char tz_current[256];
-
-/* An IANA name is letters, digits, '/', '_', '-', '+' without ".." and must exist. */
+/* An IANA name is letters, digits, '/', '_', '-', '+' without "..": never a path trick. */
 static int zone_check(const char *tz)
 {
-	char path[sizeof(ZONEINFO_DIR) + 256];
-	struct stat st;
 	const char *p;
 
 	if (strlen(tz) >= 200 || tz[0] == '/' || strstr(tz, "..") != NULL)
@@ -37,16 +27,16 @@ static int zone_check(const char *tz)
 		if (!(*p >= 'A' && *p <= 'Z') && !(*p >= 'a' && *p <= 'z') &&
 		    !(*p >= '0' && *p <= '9') && strchr("/_-+", *p) == NULL)
 			return LM_EINVAL;
-	snprintf(path, sizeof(path), "%s%s", ZONEINFO_DIR, tz);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? LM_OK : LM_EINVAL;
+	return LM_OK;
 }
 
 int period_localtime(int64_t epoch, const char *tz, struct tm *tm, char abbr[16])
 {
+	const struct tzzone *z;
 	time_t t = (time_t)epoch;
-	int rc = LM_OK;
+	int rc;
 
-	/* UTC needs neither the zone database nor the process-wide zone */
+	/* UTC needs no zone file */
 	if (tz == NULL || *tz == '\0' || strcmp(tz, "UTC") == 0) {
 		if (gmtime_r(&t, tm) == NULL)
 			return LM_EINVAL;
@@ -54,25 +44,10 @@ int period_localtime(int64_t epoch, const char *tz, struct tm *tm, char abbr[16]
 			snprintf(abbr, 16, "UTC");
 		return LM_OK;
 	}
-	pthread_mutex_lock(&tz_lock);
-	if (strcmp(tz, tz_current) != 0) {
-		if ((rc = zone_check(tz)) == LM_OK) {
-			/* ":" makes glibc read the zone file, never parse the name as a rule. */
-			char spec[sizeof(tz_current) + 1];
-			snprintf(spec, sizeof(spec), ":%s", tz);
-			if (setenv("TZ", spec, 1) != 0)
-				rc = LM_ENOMEM;
-			else
-				tzset();
-			snprintf(tz_current, sizeof(tz_current), "%s", rc == LM_OK ? tz : "");
-		}
-	}
-	if (rc == LM_OK && localtime_r(&t, tm) == NULL)
-		rc = LM_EINVAL;
-	if (rc == LM_OK && abbr)
-		snprintf(abbr, 16, "%s", tm->tm_zone ? tm->tm_zone : "UTC");
-	pthread_mutex_unlock(&tz_lock);
-	return rc;
+	/* the zone's own TZif file: the process-wide TZ is never touched (threads) */
+	if ((rc = zone_check(tz)) != LM_OK || (rc = tzfile_zone(tz, &z)) != LM_OK)
+		return rc == LM_ENOMEM ? rc : LM_EINVAL;
+	return tzfile_localtime(z, epoch, tm, abbr);
 }
 
 int period_name(int64_t epoch, int freq, const char *tz, struct buf *out)

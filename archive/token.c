@@ -31,7 +31,32 @@ int token_secret_path(const struct config *cfg, struct buf *out)
 	return buf_printf(out, "%s/secret", cfg->data_dir);
 }
 
-static int secret_create(const char *path)
+/*
+ * The secret belongs to whoever owns the directory it lives in (the daemon's user owns
+ * DataDir): when root runs listctl first, the daemon must still be able to read it.
+ */
+static void secret_chown(int fd, const char *path)
+{
+	struct stat st;
+	char *dir = strdup(path), *slash;
+
+	if (dir == NULL || geteuid() != 0)
+		goto out;
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (stat(dir, &st) == 0 && st.st_uid != 0 && fchown(fd, st.st_uid, st.st_gid) != 0)
+		log_syserr(NULL, "token: chown %s", path);
+out:
+	free(dir);
+}
+
+/* Written under a temporary name and linked into place, so no reader sees a short file. */
+static int secret_write(const char *tmp, const char *path)
 {
 	unsigned char key[TOKEN_SECRET_MIN];
 	int fd, rc = LM_EIO;
@@ -40,21 +65,37 @@ static int secret_create(const char *path)
 		log_err(NULL, "token: RAND_bytes failed");
 		return LM_EIO;
 	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
 		OPENSSL_cleanse(key, sizeof(key));
-		/* another process made it first: use theirs */
-		return errno == EEXIST ? LM_OK
-		                       : (log_syserr(NULL, "token: create %s", path), LM_EIO);
+		log_syserr(NULL, "token: create %s", tmp);
+		return LM_EIO;
 	}
 	if (write(fd, key, sizeof(key)) == (ssize_t)sizeof(key) && fsync(fd) == 0)
 		rc = LM_OK;
 	else
-		log_syserr(NULL, "token: write %s", path);
+		log_syserr(NULL, "token: write %s", tmp);
 	OPENSSL_cleanse(key, sizeof(key));
+	secret_chown(fd, path);
 	if (close(fd) != 0 && rc == LM_OK)
 		rc = LM_EIO;
-	if (rc != LM_OK)
-		unlink(path);
+	if (rc == LM_OK && link(tmp, path) != 0 && errno != EEXIST) {
+		log_syserr(NULL, "token: link %s", path);
+		rc = LM_EIO; /* EEXIST: another process made it first; theirs is used */
+	}
+	unlink(tmp);
+	return rc;
+}
+
+static int secret_create(const char *path)
+{
+	struct buf tmp;
+	int rc;
+
+	buf_init(&tmp, 8192);
+	rc = buf_printf(&tmp, "%s.new.%ld", path, (long)getpid());
+	if (rc == LM_OK)
+		rc = secret_write(buf_cstr(&tmp), path);
+	buf_free(&tmp);
 	return rc;
 }
 

@@ -169,7 +169,9 @@ int archive_mark_exported_at(struct dbenv *env, const char *list, const char *pe
 
 /**
  * @brief The content hash used for deduplication: SHA-256 over the raw subject, raw author,
- * email, date and body (length-prefixed, so fields cannot run into each other).
+ * email, date and body (length-prefixed, so fields cannot run into each other). When the
+ * Message-ID was generated, the <hash8> directory of attachment URLs in the body is left out
+ * (it derives from that Message-ID, which a retry does not share).
  * @param[in] a the post. @param[out] out 32 bytes.
  * @return LM_OK; LM_ENOMEM.
  */

@@ -2,6 +2,20 @@
  * cookheaders.h: Mailman 2.1's CookHeaders, Cleanse and delivery-time headers as pure
  * transforms: a message's header fields in, an ordered list of smfi_* header edits out.
  */
+/*
+ * How the milter uses it, at end of message (all inputs are the post as received):
+ *   1. cook_settings_from_list(); set post_id (the number a "%d" prefix shows).
+ *   2. from_is_list 0/1: cook_headers() then cook_delivery_headers() into one edit list.
+ *      Archived copy = hdr_edits_render(h, e, false, ...) + the original body (no footer).
+ *      Delivered copy = every edit applied with smfi_addheader/smfi_chgheader, then
+ *      decorate_body() for the new body (smfi_replacebody) and its Content-* edits.
+ *   3. from_is_list 2: cook_headers() into "cooked" (archive as above: only Cleanse applies),
+ *      then dmarc_wrap(), then cook_delivery_headers() and decorate_body() (on the wrapped
+ *      body) both with dmarc_wrapped_view() as the header view; apply only these edits, not
+ *      "cooked" (the wrapper already carries them).
+ * Every edit list is computed against the original header view, so apply them in order
+ * and do not interleave them with other edits of the same header names.
+ */
 #ifndef LISTMILTER_COOKHEADERS_H
 #define LISTMILTER_COOKHEADERS_H
 
@@ -69,13 +83,20 @@ int cook_subject(const struct cook_settings *s, const char *raw, struct buf *out
  * @param[in] envelope_sender the original sender (used when From has no single address).
  * @param[in] member_name the poster's registered name, or NULL.
  * @param[in] qid queue id for log lines.
- * @param[out] e edits appended.
+ * @param[out] e edits appended (nothing on failure).
  * @return LM_OK; LM_EINVAL (settings that would make a bad header: CR/LF, empty names);
  * LM_ETOOBIG; LM_ENOMEM.
  */
 int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
                  const char *envelope_sender, const char *member_name, const char *qid,
                  struct hdr_edits *e);
+
+/**
+ * @brief ToArchive's rule: archive unless the list does not archive, the post has an
+ * X-No-Archive header (any value), or its X-Archive is "no" (any case).
+ * @return true when the post goes to the archive.
+ */
+bool cook_archive_wanted(const struct cook_settings *s, const struct hdr_list *h);
 
 /**
  * @brief SMTPDirect's delivery headers: Errors-To and (include_sender_header) Sender, both
@@ -96,5 +117,30 @@ int cook_delivery_headers(const struct cook_settings *s, const struct hdr_list *
  */
 int dmarc_munged_from(const struct cook_settings *s, const char *from_name, const char *from_addr,
                       struct buf *out);
+
+/**
+ * @brief WrapMessage for from_is_list = 2: the delivered message becomes a message/rfc822
+ * wrapper around the post. The wrapper keeps To, In-Reply-To, References,
+ * X-Mailman-Approved-At, Date (and Subject when CookHeaders left it alone) and gets
+ * MIME-Version, a new Message-ID, CookHeaders' deferred headers, Content-Type: message/rfc822
+ * and Content-Disposition: inline. All edits are delivery_only; the archived copy is
+ * hdr_edits_render(h, cooked, false, ...) + the original body, as in Mailman.
+ * Afterwards decorate_body() can run with dmarc_wrapped_view() as the header view.
+ * @param[in] s the settings (for the Message-ID).
+ * @param[in] h the post's header fields.
+ * @param[in] cooked the edits from cook_headers() with from_is_list = 2.
+ * @param[in] body the post's raw body.
+ * @param[in] len its length.
+ * @param[out] newbody the wrapper's body: the post's header block after Cleanse, a blank line,
+ * the post's body (appended; line endings follow the body's).
+ * @param[out] e the wrapper's header edits (appended).
+ * @return LM_OK; LM_ETOOBIG; LM_ENOMEM.
+ */
+int dmarc_wrap(const struct cook_settings *s, const struct hdr_list *h,
+               const struct hdr_edits *cooked, const char *body, size_t len, struct buf *newbody,
+               struct hdr_edits *e);
+
+/** @brief The top-level header fields of a dmarc_wrap() result, for decorate_body(). */
+const struct hdr_list *dmarc_wrapped_view(void);
 
 #endif

@@ -52,7 +52,8 @@ int decorate_template(const struct decorate_settings *s, const char *tmpl, const
  * them as first/last text/plain parts, anything else is wrapped in a new multipart/mixed.
  *
  * The new body keeps the line-ending convention of the input body (CRLF if its first line
- * ends in CRLF, else LF); pass it to smfi_replacebody. Edits (all delivery_only) fix
+ * ends in CRLF or it has no line break, else LF); pass it to smfi_replacebody, which wants
+ * CRLF (the body as received over SMTP has it). Edits (all delivery_only) fix
  * Content-Type, Content-Transfer-Encoding, Content-Disposition and MIME-Version to match.
  * @param[in] s the settings.
  * @param[in] h the message's top-level header fields.

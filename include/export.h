@@ -94,7 +94,8 @@ int export_index_page(const struct export_view *v, enum export_index kind, struc
 int export_txt(const struct export_view *v, struct buf *out);
 
 /**
- * @brief gzip (level 6) data into out.
+ * @brief gzip data into out, at level 1: pipermail's nightly job used 6, but the text is the
+ * same and a full export of a large archive spends most of its CPU here at 6.
  * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO (zlib failed).
  */
 int export_gzip(const void *data, size_t len, struct buf *out);
@@ -136,6 +137,9 @@ struct export_stats {
  * @brief Export a list's archive under dir: every page of every changed period (all of them
  * when full), the .txt and .txt.gz, the TOC, and dir/attachments linked to the stored files.
  * Files are replaced atomically and only when their bytes change; periods are never deleted.
+ * dir/.export-state/<period> records each page's thread neighbours, so an incremental run
+ * renders only new pages and those whose neighbours moved; attachments are hard links (or
+ * symlinks where links are refused), never copies.
  * @param[in] env the environment. @param[in] data_dir DataDir (attachments live below it).
  * @param[in] list list name or address. @param[in] dir the output directory (created).
  * @param[in] full re-render every period, not only those changed since the last export.

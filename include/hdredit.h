@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 /** One header field as received: name without the colon, value as the MTA gave it (may hold
  * folding "\n " or "\r\n\t"; leading whitespace after the colon may or may not be present). */
 struct hdr_field {
@@ -52,6 +54,9 @@ void hdr_edits_init(struct hdr_edits *e);
 /** @brief Free every edit and the array; the list is empty and reusable afterwards. */
 void hdr_edits_free(struct hdr_edits *e);
 
+/** @brief Drop the edits after the first n (to undo a failed step). */
+void hdr_edits_truncate(struct hdr_edits *e, size_t n);
+
 /**
  * @brief Append one edit (name and value are copied).
  * @return LM_OK; LM_EINVAL (a name that is not a header name, or a value with a CR/LF that is
@@ -83,5 +88,19 @@ const char *hdr_list_get(const struct hdr_list *h, const char *name, size_t n);
  * space or tab and a non-blank line), no NUL, no trailing line break.
  */
 bool hdr_value_safe(const char *value);
+
+/**
+ * @brief Write the header block that results from applying edits to h, as the MTA would
+ * (smfi semantics: CHANGE/DELETE of a missing index adds/does nothing), e.g. to build the
+ * archived copy (with_delivery false: delivery_only edits are skipped).
+ * @param[in] h the original fields.
+ * @param[in] e the edits.
+ * @param[in] with_delivery apply delivery_only edits too.
+ * @param[in] crlf end lines (and folds) with CRLF instead of LF.
+ * @param[out] out "Name: value" lines, no terminating blank line (appended).
+ * @return LM_OK; LM_ETOOBIG; LM_ENOMEM.
+ */
+int hdr_edits_render(const struct hdr_list *h, const struct hdr_edits *e, bool with_delivery,
+                     bool crlf, struct buf *out);
 
 #endif

@@ -29,6 +29,7 @@
 #include "holdq.h"
 #include "lists.h"
 #include "notice.h"
+#include "policy.h"
 #include "token.h"
 
 /** The header an approved post is re-injected with. */
@@ -68,6 +69,31 @@ int held_notify(const struct held_ctx *c, const struct list *l, const struct hol
  * @return LM_OK (also when there is nobody to tell); as sendmail_run(); LM_ENOMEM.
  */
 int held_auto_discard(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e);
+
+/**
+ * @brief For the milter's HOLD: keep the post as received, read from its spool descriptor,
+ * with the envelope and the decision's poster and reason. Call before answering; a failure
+ * is a 451 4.3.0 tempfail (nothing is lost).
+ * @param[in] d the decision (poster, reason).
+ * @param[in] subject the decoded Subject (may be NULL).
+ * @param[in] rcpts the envelope recipients that are the list's posting address.
+ * @param[in] fd the spool (spool_fd()), len its length.
+ * @param[out] id the held post's id, for held_after().
+ * @return as holdq_add_fd().
+ */
+int held_store_fd(struct dbenv *env, const struct list *l, const struct policy_decision *d,
+                  const char *subject, const char *env_sender, const char *const *rcpts,
+                  size_t nrcpts, int fd, size_t len, uint32_t *id);
+
+/**
+ * @brief After the SMTP answer: Mailman's notices for a HOLD (read back from the hold queue;
+ * none for an emergency hold) or a DISCARD (the auto-discard notice, the post read from fd).
+ * Failures are logged, never reported: the decision stands.
+ * @param[in] id the id held_store_fd() gave (HOLD only).
+ * @param[in] fd, len the spool (DISCARD only; fd < 0 skips the notice).
+ */
+void held_after(const struct held_ctx *c, const struct list *l, const struct policy_decision *d,
+                uint32_t id, const char *subject, int fd, size_t len);
 
 /**
  * @brief Approve: re-inject the post through SendmailCommand (see above), then unhold it.

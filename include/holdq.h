@@ -45,6 +45,15 @@ struct holdq_entry {
 int holdq_add(struct dbenv *env, const char *list, const struct holdq_entry *e, uint32_t *id);
 
 /**
+ * @brief holdq_add() with the post read from a descriptor (the milter's spool) straight into
+ * the database: len bytes from offset 0 (pread; the descriptor's offset is not used).
+ * e->msg and e->msg_len are ignored.
+ * @return as holdq_add(); LM_EIO (the descriptor gave fewer than len bytes).
+ */
+int holdq_add_fd(struct dbenv *env, const char *list, const struct holdq_entry *e, int fd,
+                 size_t len, uint32_t *id);
+
+/**
  * @brief The same as holdq_add(), inside a write transaction the caller runs (a dbenv_fn),
  * so a hold can commit together with other changes.
  * @return as holdq_add(), or the raw MDB code (MDB_MAP_FULL) for the dbenv wrapper.

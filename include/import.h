@@ -79,7 +79,9 @@ int import_begin(struct dbenv *env, struct import_opts *o);
 
 /**
  * @brief Import one file. Bad messages are reported with their position and skipped; they
- * never stop the run.
+ * never stop the run (storage and memory failures do, after archiving what was read). Posts
+ * are parsed and scrubbed by several threads per batch and appended, numbered in file order,
+ * in one write transaction per batch (opts->batch posts or 64 MB of mail).
  * @return LM_OK; LM_ENOENT/LM_EPERM/LM_EIO (the file); LM_EDB, LM_ETOOBIG (the database);
  * LM_ENOMEM.
  */

@@ -18,6 +18,10 @@
  *              answer 250 (SMFIS_DISCARD: the MTA must not deliver it) and only then
  *              moderation_notify(). A failing moderation_hold() is a 451 4.3.0 tempfail.
  *      DISCARD: SMFIS_DISCARD, then moderation_notify() (auto-discard notice to owners).
+ *
+ * A pipeline that makes the decision itself (milter/postpolicy.c's pipeline_policy()) uses
+ * step 1 from here and, for the post as spooled, held.h's held_store_fd() (HOLD, before the
+ * answer) and held_after() (HOLD/DISCARD notices, after it) instead of steps 2's helpers.
  */
 #ifndef LISTMILTER_MODERATION_H
 #define LISTMILTER_MODERATION_H

@@ -48,7 +48,9 @@ int period_toc_compare(const char *a, const char *b, int freq);
  * ("CET", "MDT") that pipermail printed.
  * @param[in] epoch seconds. @param[in] tz zone name ("" or NULL: UTC).
  * @param[out] tm filled. @param[out] abbr the abbreviation (at least 16 bytes).
- * @return LM_OK; LM_EINVAL (unknown zone).
+ * The zone is read once from /usr/share/zoneinfo/<tz> (TZif) and cached; the process-wide TZ
+ * is never changed, so this is safe in any thread.
+ * @return LM_OK; LM_EINVAL (unknown zone); LM_ENOMEM.
  */
 struct tm;
 int period_localtime(int64_t epoch, const char *tz, struct tm *tm, char abbr[16]);

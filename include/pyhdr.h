@@ -50,11 +50,14 @@ int pyhdr_fold(const char *name, const char *value, struct buf *out);
 int pyhdr_oneline(const char *raw, struct buf *text, struct buf *cset);
 
 /**
- * @brief str(Header(text, charset)): text (UTF-8) encoded as us-ascii if it is, else in the
- * given charset, else in UTF-8 (Header.append()'s fallback order); maxlinelen 76, no name.
+ * @brief str(Header(text, charset, maxlinelen, name)): text (UTF-8) encoded as us-ascii if it
+ * is, else in the given charset, else in UTF-8 (Header.append()'s fallback order).
+ * @param[in] name the field name Header() is told about (shortens the first line), or NULL.
+ * @param[in] maxlinelen 76 for Mailman's uheader(), 998 for its List-Id.
  * @return as pyhdr_encode().
  */
-int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out);
+int pyhdr_encode_text(const char *utf8, const char *charset, const char *name, size_t maxlinelen,
+                      struct buf *out);
 
 /**
  * @brief email.Utils.formataddr((name, addr)): quotes and escapes the name when needed.
@@ -87,6 +90,16 @@ void pyhdr_addrs_free(struct pyhdr_addr *a, size_t n);
  */
 int pyhdr_convert(const char *in, size_t len, const char *from, const char *to, bool replace,
                   struct buf *out);
+
+/** Room for a charset name from pyhdr_charset(). */
+#define PYHDR_CHARSET_MAX 41
+
+/**
+ * @brief email.Charset's name for a charset: lower-cased, with Python's aliases (latin-1 ->
+ * iso-8859-1, ascii -> us-ascii, ...); "" and NULL give "us-ascii".
+ * @return LM_OK; LM_EINVAL (too long, or characters no charset name has).
+ */
+int pyhdr_charset(const char *in, char out[PYHDR_CHARSET_MAX]);
 
 /** @brief Tell whether bytes are all 7-bit (no byte >= 0x80). */
 bool pyhdr_is_ascii(const char *s, size_t len);

@@ -18,16 +18,46 @@
 #include "log.h"
 #include "token.h"
 
-/* One field of a listing line: printable, no tabs or line breaks, cut at 80 bytes. */
+/* Length of a valid UTF-8 sequence at p that is no C1 control, or 0. */
+static size_t utf8_ok(const unsigned char *p)
+{
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return p[0] == 0xc2 && p[1] < 0xa0 ? 0 : n;
+}
+
+/*
+ * One field of a listing line, after a tab: UTF-8 text stays readable, but control
+ * characters (C0, DEL, C1), tabs and broken bytes become '?', so a subject cannot move the
+ * terminal's cursor or forge a line. Cut at 80 bytes.
+ */
 static void put_field(const char *s)
 {
-	char clean[84];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t out = 0, n;
 
-	log_printable(clean, sizeof(clean), s, strlen(s));
-	for (char *p = clean; *p; p++)
-		if (*p == '\t')
-			*p = ' ';
-	printf("\t%s", clean);
+	putchar('\t');
+	while (*p && out < 80) {
+		if (*p >= 0x20 && *p < 0x7f)
+			n = 1;
+		else if ((n = utf8_ok(p)) == 0) {
+			putchar('?'), p++, out++;
+			continue;
+		}
+		fwrite(p, 1, n, stdout);
+		p += n, out += n;
+	}
 }
 
 static void put_age(int64_t secs)
@@ -69,19 +99,43 @@ static int open_list(struct ctl *ctl, const char *cmd, const char *name, bool rd
 	return rc == LM_ENOENT ? EX_DATAERR : EX_SOFTWARE;
 }
 
+static int parse_id(const char *s, uint32_t *id);
+
+/* listctl held LIST ID: the post as received, for the moderator to read. */
+static int show_one(struct dbenv *env, struct list *l, uint32_t id)
+{
+	struct holdq_entry e;
+	int rc = holdq_get(env, list_name(l), id, &e);
+
+	if (rc == LM_OK) {
+		fwrite(e.msg, 1, e.msg_len, stdout);
+		holdq_entry_clear(&e);
+		return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+	}
+	fprintf(stderr, "listctl held: %s #%u: %s\n", list_name(l), id,
+	        rc == LM_ENOENT ? "no such held post" : lm_strerror(rc));
+	return rc == LM_ENOENT ? EX_DATAERR : EX_SOFTWARE;
+}
+
 int cmd_held(struct ctl *ctl, int argc, char **argv)
 {
 	struct dbenv *env;
 	struct list *l = NULL;
 	int64_t now = (int64_t)time(NULL);
+	uint32_t id = 0;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: listctl held LIST\n");
+	if ((argc != 2 && argc != 3) || (argc == 3 && parse_id(argv[2], &id) != LM_OK)) {
+		fprintf(stderr, "usage: listctl held LIST [ID]\n");
 		return EX_USAGE;
 	}
 	if ((rc = open_list(ctl, "held", argv[1], true, &env, &l)) != EX_OK)
 		return rc;
+	if (argc == 3) {
+		rc = show_one(env, l, id);
+		list_free(l);
+		return rc;
+	}
 	rc = holdq_foreach(env, list_name(l), print_one, &now);
 	if (rc != LM_OK)
 		fprintf(stderr, "listctl held: %s\n", lm_strerror(rc));

@@ -9,6 +9,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "buf.h"
 #include "lists.h"
 #include "listctl.h"
@@ -48,10 +49,13 @@ static int attachment_bytes(const struct ctl *ctl, const char *list)
 static int print_list(struct ctl *ctl, struct dbenv *env, const char *list)
 {
 	unsigned long long db = dbenv_used_bytes(env);
+	size_t articles, periods;
 	struct stats s;
 	int i, rc;
 
 	if ((rc = stats_get(env, list, &s)) != LM_OK)
+		return rc;
+	if ((rc = archive_count(env, list, &articles, &periods)) != LM_OK)
 		return rc;
 	if ((rc = attachment_bytes(ctl, list)) != LM_OK)
 		return rc;
@@ -63,6 +67,10 @@ static int print_list(struct ctl *ctl, struct dbenv *env, const char *list)
 	printf("database_bytes %llu\n", db);
 	printf("attachment_bytes %llu\n", walk.bytes);
 	printf("attachment_files %llu\n", walk.files);
+	printf("articles %zu\n", articles);
+	printf("periods %zu\n", periods);
+	/* pipermail's pages: one per article, four indexes per period, the table of contents */
+	printf("pages %zu\n", articles + 4 * periods + 1);
 	return LM_OK;
 }
 

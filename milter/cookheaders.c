@@ -87,12 +87,8 @@ static int desc_addr(const struct cook_settings *s, const char *addr, struct buf
 	if (*d == '\0')
 		return buf_puts(out, addr);
 	buf_init(&dn, COOK_CAP);
-	if (pyhdr_is_ascii(d, strlen(d))) {
-		struct pyhdr_chunk c = {d, strlen(d), NULL};
-		rc = pyhdr_encode(&c, 1, NULL, 998, ' ', &dn);
-	} else {
-		rc = pyhdr_encode_text(d, cs, &dn);
-	}
+	/* uheader(mlist, description, 'List-Id', maxlinelen=998) */
+	rc = pyhdr_encode_text(d, cs, "List-Id", 998, &dn);
 	if (rc == LM_OK && dn.len == 0)
 		rc = buf_puts(out, addr);
 	else if (rc == LM_OK)
@@ -203,7 +199,8 @@ static bool alist_has(const struct alist *a, const char *addr)
 
 static int alist_add(struct alist *a, const char *name, const char *addr)
 {
-	if (alist_has(a, addr))
+	/* Mailman would write an empty entry (", x@y"); an empty address is dropped instead */
+	if (*addr == '\0' || alist_has(a, addr))
 		return LM_OK;
 	if (a->n == a->cap) {
 		size_t ncap = a->cap ? a->cap * 2 : 8;
@@ -300,9 +297,10 @@ static int list_addr_pair(const struct cook_settings *s, struct alist *a)
 	buf_init(&dn, COOK_CAP);
 	rc = buf_printf(&addr, "%s@%s", s->list_name, s->host_name);
 	if (rc == LM_OK && s->description && *s->description)
-		rc = pyhdr_encode_text(
-		        s->description,
-		        strcasecmp(s->charset, "us-ascii") ? s->charset : "iso-8859-1", &dn);
+		rc = pyhdr_encode_text(s->description,
+		                       strcasecmp(s->charset, "us-ascii") ? s->charset
+		                                                          : "iso-8859-1",
+		                       "Reply-To", 76, &dn);
 	rc = rc ? rc : alist_add(a, buf_cstr(&dn), buf_cstr(&addr));
 	buf_free(&addr);
 	buf_free(&dn);
@@ -373,10 +371,9 @@ static int cc(const struct hdr_list *h, const struct poster *p, struct hdr_edits
 		struct buf val;
 		buf_init(&val, COOK_CAP);
 		rc = alist_join(&a, &val);
+		/* WrapMessage applies a Cc only when it has a value */
 		if (rc == LM_OK && val.len)
 			rc = put(e, h, "Cc", buf_cstr(&val), true, true);
-		else if (rc == LM_OK)
-			rc = hdr_edits_replace(e, h, "Cc", NULL, true);
 		buf_free(&val);
 	}
 	alist_free(&a);
@@ -402,6 +399,18 @@ static bool settings_ok(const struct cook_settings *s)
 	       strpbrk(s->host_name, " \t<>@,\"") == NULL;
 }
 
+static size_t longest_line(const char *v)
+{
+	size_t best = 0;
+
+	while (*v) {
+		size_t l = strcspn(v, "\n");
+		best = l > best ? l : best;
+		v += l + (v[l] == '\n');
+	}
+	return best;
+}
+
 static int subject_edit(const struct cook_settings *s, const struct hdr_list *h, bool dly,
                         const char *qid, struct hdr_edits *e)
 {
@@ -410,6 +419,11 @@ static int subject_edit(const struct cook_settings *s, const struct hdr_list *h,
 
 	buf_init(&v, COOK_CAP);
 	rc = cook_subject(s, hdr_list_get(h, "Subject", 0), &v);
+	if (rc == LM_OK && longest_line(buf_cstr(&v)) > 998) {
+		/* libmilter: header lines must stay under 2048 (should under 998) characters */
+		log_warn(qid, "subject prefix not applied: an unfoldable line over 998 characters");
+		rc = LM_ENOENT;
+	}
 	if (rc == LM_OK) {
 		rc = hdr_edits_replace(e, h, "Subject", buf_cstr(&v), dly);
 	} else if (rc == LM_ENOENT) {
@@ -428,6 +442,7 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 {
 	bool dly = s->from_is_list == 2; /* wrap mode defers every change to the outer message */
 	struct poster p = {{NULL, NULL}, false};
+	size_t mark = e->n;
 	struct buf addr;
 	int rc;
 
@@ -440,9 +455,10 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 	rc = rc ? rc : subject_edit(s, h, dly, qid, e);
 	rc = rc ? rc : buf_printf(&addr, "%s@%s", s->list_name, s->host_name);
 	rc = rc ? rc : put(e, h, "X-BeenThere", buf_cstr(&addr), false, dly);
-	if (rc == LM_OK && hdr_list_count(h, "X-Mailman-Version") == 0)
+	/* in wrap mode change_header() defers even these, so the wrapper always gets them */
+	if (rc == LM_OK && (dly || hdr_list_count(h, "X-Mailman-Version") == 0))
 		rc = put(e, h, "X-Mailman-Version", MM_VERSION, false, dly);
-	if (rc == LM_OK && hdr_list_count(h, "Precedence") == 0)
+	if (rc == LM_OK && (dly || hdr_list_count(h, "Precedence") == 0))
 		rc = put(e, h, "Precedence", "list", false, dly);
 	if (rc == LM_OK && s->include_rfc2369_headers)
 		rc = list_headers(s, h, dly, e);
@@ -453,7 +469,20 @@ int cook_headers(const struct cook_settings *s, const struct hdr_list *h,
 	free(p.from.name);
 	free(p.from.addr);
 	buf_free(&addr);
+	if (rc) {
+		hdr_edits_truncate(e, mark); /* all or nothing */
+		log_err(qid, "list headers not computed: %s", lm_strerror(rc));
+	}
 	return rc;
+}
+
+bool cook_archive_wanted(const struct cook_settings *s, const struct hdr_list *h)
+{
+	const char *xa = hdr_list_get(h, "X-Archive", 0);
+
+	if (!s->archive || hdr_list_count(h, "X-No-Archive") > 0)
+		return false;
+	return xa == NULL || strcasecmp(xa, "no") != 0;
 }
 
 int cook_delivery_headers(const struct cook_settings *s, const struct hdr_list *h,

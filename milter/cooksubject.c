@@ -65,15 +65,20 @@ static long pat_match(const struct ptok *t, size_t nt, const char *s, size_t n)
 	size_t a = 0, d, b;
 	bool next_digit, next_space;
 
+	size_t lit = 0;
+
+	/* literal bytes iteratively, so a long prefix costs no stack */
+	while (lit < nt && !t[lit].num) {
+		if (lit >= n || s[lit] != t[lit].c)
+			return -1;
+		lit++;
+	}
+	if (lit > 0) {
+		long r = pat_match(t + lit, nt - lit, s + lit, n - lit);
+		return r < 0 ? -1 : r + (long)lit;
+	}
 	if (nt == 0)
 		return 0;
-	if (!t->num) {
-		long r;
-		if (n == 0 || *s != t->c)
-			return -1;
-		r = pat_match(t + 1, nt - 1, s + 1, n - 1);
-		return r < 0 ? -1 : r + 1;
-	}
 	/* Backtrack only where the next token could take what NUM gives back, so hostile
 	 * subjects cost linear time. */
 	next_digit = nt > 1 && (t[1].num || isdigit((unsigned char)t[1].c));
@@ -108,6 +113,11 @@ static int remove_prefix(const char *prefix, bool has_num, const struct buf *in,
 	if (t == NULL)
 		return LM_ENOMEM;
 	nt = tokenize(prefix, has_num, t);
+	for (size_t k = 0, nums = 0; k < nt; k++)
+		if (t[k].num && ++nums > 8) { /* backtracking depth: no real prefix needs this */
+			free(t);
+			return LM_ENOENT;
+		}
 	while (i < in->len && rc == LM_OK) {
 		long m = pat_match(t, nt, in->data + i, in->len - i);
 		if (m > 0) {
@@ -211,6 +221,8 @@ static int format_prefix(const char *prefix, unsigned long post_id, struct buf *
 		p++;
 		if (*p == '%')
 			continue;
+		if (*p == '(') /* "format requires a mapping": TypeError, the prefix stays as is */
+			return buf_puts(out, prefix);
 		p += strspn(p, "-+ #0");
 		p += strspn(p, "0123456789");
 		if (*p == '.')

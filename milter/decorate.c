@@ -61,6 +61,8 @@ static void parse_ct(const char *value, struct ctinfo *ci)
 	}
 	ct = g_mime_content_type_parse(NULL, value);
 	param(ct, "charset", ci->charset, true);
+	if (ci->charset[0] && pyhdr_charset(ci->charset, ci->charset) != LM_OK)
+		strcpy(ci->charset, "x-invalid"); /* never converts: the post gets wrapped */
 	param(ct, "format", ci->format, false);
 	param(ct, "delsp", ci->delsp, false);
 	param(ct, "boundary", ci->boundary, false);
@@ -102,16 +104,17 @@ static const char *output_charset(const char *cs)
 /* base64.encodestring(): 76 columns, every line ends in LF. */
 static int b64_body(const char *s, size_t n, struct buf *out)
 {
-	int rc = LM_OK;
+	gchar *enc = n ? g_base64_encode((const guchar *)s, n) : NULL;
+	size_t el = enc ? strlen(enc) : 0;
+	int rc = buf_reserve(out, el + el / 76 + 2);
 
-	for (size_t i = 0; i < n && rc == LM_OK; i += 57) {
-		gchar *enc = g_base64_encode((const guchar *)s + i, n - i < 57 ? n - i : 57);
-		if (enc == NULL)
-			return LM_ENOMEM;
-		rc = buf_puts(out, enc);
+	if (n && enc == NULL)
+		return LM_ENOMEM;
+	for (size_t i = 0; i < el && rc == LM_OK; i += 76) {
+		rc = buf_append(out, enc + i, el - i < 76 ? el - i : 76);
 		rc = rc ? rc : buf_putc(out, '\n');
-		g_free(enc);
 	}
+	g_free(enc);
 	return rc ? rc : buf_append(out, "", 0);
 }
 
@@ -190,18 +193,34 @@ static int put_eol(const char *s, size_t n, bool crlf, struct buf *out)
 
 	if (!crlf)
 		return buf_append(out, s, n);
-	for (size_t i = 0; i < n && rc == LM_OK; i++)
-		rc = s[i] == '\n' ? buf_puts(out, "\r\n") : buf_putc(out, s[i]);
+	while (n > 0 && rc == LM_OK) {
+		const char *nl = memchr(s, '\n', n);
+		size_t l = nl ? (size_t)(nl - s) : n;
+		rc = buf_append(out, s, l);
+		if (rc == LM_OK && nl)
+			rc = buf_append(out, "\r\n", 2);
+		l += nl ? 1 : 0;
+		s += l;
+		n -= l;
+	}
 	return rc;
 }
 
+/* CRLF -> LF, in runs between line ends. */
 static int lf_only(const char *s, size_t n, struct buf *out)
 {
-	int rc = LM_OK;
+	int rc = buf_reserve(out, n);
 
-	for (size_t i = 0; i < n && rc == LM_OK; i++)
-		if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
-			rc = buf_putc(out, s[i]);
+	while (n > 0 && rc == LM_OK) {
+		const char *nl = memchr(s, '\n', n);
+		size_t l = nl ? (size_t)(nl - s) + 1 : n;
+		bool cr = nl && l >= 2 && s[l - 2] == '\r';
+		rc = buf_append(out, s, cr ? l - 2 : l);
+		if (rc == LM_OK && cr)
+			rc = buf_putc(out, '\n');
+		s += l;
+		n -= l;
+	}
 	return rc ? rc : buf_append(out, "", 0);
 }
 
@@ -521,6 +540,34 @@ static int inner_part(const struct deco *d, const char *body, size_t len, struct
 	return rc;
 }
 
+/* For a multipart original, Python keeps the text after its close delimiter as the epilogue
+ * (one leading line break dropped) and writes it after both the inner and the outer close
+ * delimiter. Returns where the inner body's close delimiter line ends, or len. */
+static size_t epilogue_at(const struct deco *d, const char *body, size_t len, size_t *ep)
+{
+	bool close = false;
+	size_t at, end;
+
+	*ep = len;
+	if (strncmp(d->ct.type, "multipart/", 10) != 0 || d->ct.boundary[0] == '\0')
+		return len;
+	at = find_delim(body, len, 0, d->ct.boundary, &close);
+	while (at < len && !close)
+		at = find_delim(body, len, at + 1, d->ct.boundary, &close);
+	if (at == len)
+		return len;
+	end = at;
+	while (end < len && body[end] != '\n')
+		end++;
+	end += end < len;
+	*ep = end;
+	if (*ep < len && body[*ep] == '\r' && *ep + 1 < len && body[*ep + 1] == '\n')
+		*ep += 2;
+	else if (*ep < len && (body[*ep] == '\n' || body[*ep] == '\r'))
+		*ep += 1;
+	return end;
+}
+
 static int wrap_edits(const struct deco *d, const char *bd, struct hdr_edits *e)
 {
 	struct buf ct;
@@ -543,6 +590,7 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
                 struct hdr_edits *e)
 {
 	struct buf bd;
+	size_t cut, ep;
 	int rc;
 
 	buf_init(&bd, 1024);
@@ -555,7 +603,9 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
 		rc = rc ? rc : buf_printf(out, "--%s", buf_cstr(&bd));
 		rc = rc ? rc : eol(d, out);
 	}
-	rc = rc ? rc : inner_part(d, body, len, out);
+	cut = epilogue_at(d, body, len, &ep);
+	rc = rc ? rc : inner_part(d, body, cut, out);
+	rc = rc ? rc : buf_append(out, body + ep, len - ep);
 	if (rc == LM_OK && d->footer.len) {
 		rc = eol(d, out);
 		rc = rc ? rc : buf_printf(out, "--%s", buf_cstr(&bd));
@@ -565,6 +615,12 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
 	rc = rc ? rc : eol(d, out);
 	rc = rc ? rc : buf_printf(out, "--%s--", buf_cstr(&bd));
 	rc = rc ? rc : eol(d, out);
+	if (rc == LM_OK && cut < len) {
+		/* the epilogue again; smtplib ends the data with a line break */
+		rc = buf_append(out, body + ep, len - ep);
+		if (rc == LM_OK && ep < len && body[len - 1] != '\n')
+			rc = eol(d, out);
+	}
 	rc = rc ? rc : wrap_edits(d, buf_cstr(&bd), e);
 	buf_free(&bd);
 	return rc;
@@ -573,18 +629,15 @@ static int wrap(const struct deco *d, const char *body, size_t len, struct buf *
 static void rollback(struct buf *out, size_t mark, struct hdr_edits *e, size_t emark)
 {
 	buf_truncate(out, out->len - mark);
-	while (e->n > emark) {
-		e->n--;
-		free(e->v[e->n].name);
-		free(e->v[e->n].value);
-	}
+	hdr_edits_truncate(e, emark);
 }
 
 static bool body_crlf(const char *body, size_t len)
 {
 	const char *nl = memchr(body, '\n', len);
 
-	return nl && nl > body && nl[-1] == '\r';
+	/* no line at all to copy from: CRLF, the form smfi_replacebody wants */
+	return nl == NULL || (nl > body && nl[-1] == '\r');
 }
 
 int decorate_body(const struct decorate_settings *s, const struct hdr_list *h, const char *body,

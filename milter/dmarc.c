@@ -74,7 +74,7 @@ int dmarc_munged_from(const struct cook_settings *s, const char *from_name, cons
 			rc = replace_8bit(&text);
 	}
 	rc = rc ? rc : buf_printf(&via, "%s via %s", buf_cstr(&text), s->real_name);
-	rc = rc ? rc : pyhdr_encode_text(buf_cstr(&via), s->charset, &dn);
+	rc = rc ? rc : pyhdr_encode_text(buf_cstr(&via), s->charset, NULL, 76, &dn);
 	rc = rc ? rc : buf_printf(&addr, "%s@%s", s->list_name, s->host_name);
 	rc = rc ? rc : pyhdr_formataddr(buf_cstr(&dn), buf_cstr(&addr), out);
 	buf_free(&name);

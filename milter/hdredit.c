@@ -26,6 +26,15 @@ void hdr_edits_free(struct hdr_edits *e)
 	hdr_edits_init(e);
 }
 
+void hdr_edits_truncate(struct hdr_edits *e, size_t n)
+{
+	while (e->n > n) {
+		e->n--;
+		free(e->v[e->n].name);
+		free(e->v[e->n].value);
+	}
+}
+
 static bool name_ok(const char *name)
 {
 	if (name == NULL || *name == '\0')
@@ -125,4 +134,67 @@ const char *hdr_list_get(const struct hdr_list *h, const char *name, size_t n)
 		}
 	}
 	return NULL;
+}
+
+/* A working copy of the header list while edits are replayed. */
+struct hrow {
+	const char *name;
+	const char *value;
+};
+
+static size_t find_nth(const struct hrow *r, size_t n, const char *name, unsigned idx)
+{
+	unsigned seen = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(r[i].name, name) == 0 && ++seen == idx)
+			return i;
+	return n;
+}
+
+static int put_value(const char *v, bool crlf, struct buf *out)
+{
+	int rc = LM_OK;
+
+	for (; *v && rc == LM_OK; v++) {
+		if (*v == '\r' && v[1] == '\n')
+			continue;
+		rc = *v == '\n' && crlf ? buf_puts(out, "\r\n") : buf_putc(out, *v);
+	}
+	return rc;
+}
+
+int hdr_edits_render(const struct hdr_list *h, const struct hdr_edits *e, bool with_delivery,
+                     bool crlf, struct buf *out)
+{
+	size_t n = h ? h->n : 0, cap = n + e->n + 1;
+	struct hrow *r = calloc(cap, sizeof(*r));
+	int rc = LM_OK;
+
+	if (r == NULL)
+		return LM_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct hrow){h->v[i].name, h->v[i].value ? h->v[i].value : ""};
+	for (size_t k = 0; k < e->n; k++) {
+		const struct hdr_edit *ed = &e->v[k];
+		size_t at = ed->op == HDR_ADD ? n : find_nth(r, n, ed->name, ed->idx);
+		if (ed->delivery_only && !with_delivery)
+			continue;
+		if (ed->op == HDR_DELETE && at < n) {
+			memmove(r + at, r + at + 1, (n - at - 1) * sizeof(*r));
+			n--;
+		} else if (ed->op != HDR_DELETE && at < n) {
+			r[at].value = ed->value;
+		} else if (ed->op != HDR_DELETE) {
+			r[n++] = (struct hrow){ed->name, ed->value};
+		}
+	}
+	for (size_t i = 0; i < n && rc == LM_OK; i++) {
+		const char *v = r[i].value;
+		rc = buf_printf(out, "%s: ", r[i].name);
+		rc = rc ? rc : put_value(v + strspn(v, " \t"), crlf, out);
+		rc = rc ? rc : buf_puts(out, crlf ? "\r\n" : "\n");
+	}
+	free(r);
+	return rc;
 }

@@ -2,10 +2,12 @@
  * held.c: moderator decisions on held posts: re-injection of approved posts with a single-use
  * approval token, refusals and discards with notices, expiry, and the notices of a new hold.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "held.h"
@@ -326,4 +328,75 @@ int held_expire(const struct held_ctx *c, const struct list *l, size_t *n)
 	}
 	free(ids);
 	return first;
+}
+
+int held_store_fd(struct dbenv *env, const struct list *l, const struct policy_decision *d,
+                  const char *subject, const char *env_sender, const char *const *rcpts,
+                  size_t nrcpts, int fd, size_t len, uint32_t *id)
+{
+	struct holdq_entry e = {.env_sender = (char *)S(env_sender),
+	                        .poster = d->poster,
+	                        .subject = (char *)subject,
+	                        .reason = d->reason};
+	struct buf r;
+	size_t i;
+	int rc = LM_OK;
+
+	buf_init(&r, BUF_CAP_SMALL);
+	for (i = 0; i < nrcpts && rc == LM_OK; i++)
+		rc = buf_printf(&r, "%s%s", i ? "\n" : "", rcpts[i]);
+	e.recipients = r.data;
+	if (rc == LM_OK)
+		rc = holdq_add_fd(env, list_name(l), &e, fd, len, id);
+	buf_free(&r);
+	return rc;
+}
+
+/* The spool into memory for an auto-discard notice (pread: the offset stays). */
+static int spool_slurp(int fd, size_t len, struct buf *out)
+{
+	char chunk[65536];
+	size_t off = 0;
+	ssize_t n;
+	int rc = LM_OK;
+
+	while (off < len && rc == LM_OK) {
+		n = pread(fd, chunk, len - off < sizeof(chunk) ? len - off : sizeof(chunk),
+		          (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return LM_EIO;
+		rc = buf_append(out, chunk, (size_t)n);
+		off += (size_t)n;
+	}
+	return rc;
+}
+
+void held_after(const struct held_ctx *c, const struct list *l, const struct policy_decision *d,
+                uint32_t id, const char *subject, int fd, size_t len)
+{
+	struct holdq_entry e = {0};
+	struct buf raw;
+	int rc = LM_OK;
+
+	if (d->action == POLICY_HOLD && d->notify) {
+		if ((rc = holdq_get(c->env, list_name(l), id, &e)) == LM_OK)
+			rc = held_notify(c, l, &e, id, true);
+		holdq_entry_clear(&e);
+	} else if (d->action == POLICY_DISCARD && fd >= 0) {
+		buf_init(&raw, HOLDQ_MAX_MSG);
+		if ((rc = spool_slurp(fd, len, &raw)) == LM_OK) {
+			e = (struct holdq_entry){.poster = d->poster,
+			                         .subject = (char *)subject,
+			                         .reason = d->reason,
+			                         .msg = raw.data,
+			                         .msg_len = raw.len};
+			rc = held_auto_discard(c, l, &e);
+		}
+		buf_free(&raw);
+	}
+	if (rc != LM_OK)
+		log_warn(c->qid, "moderation: %s: notices not sent: %s", list_name(l),
+		         lm_strerror(rc));
 }

@@ -63,6 +63,13 @@ static int pieces_add(struct pieces *p, const char *s, size_t len, const char *c
 	return LM_OK;
 }
 
+static int cs_norm(const char *in, char out[CS_MAX + 1]);
+
+int pyhdr_charset(const char *in, char out[PYHDR_CHARSET_MAX])
+{
+	return cs_norm(in, out);
+}
+
 bool pyhdr_is_ascii(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -433,8 +440,6 @@ static int split_ascii(const char *s, size_t n, size_t firstlen, size_t restlen,
 static int split_chunk(struct pieces *out, const char *s, size_t n, const char *cs,
                        size_t maxlinelen, size_t restlen, size_t wslen)
 {
-	size_t i = 0, fit = 0;
-
 	if (ehl(s, n, cs) <= maxlinelen || strcmp(cs, "8bit") == 0)
 		return pieces_add(out, s, n, cs);
 	if (strcmp(cs, "us-ascii") == 0) {
@@ -445,20 +450,30 @@ static int split_chunk(struct pieces *out, const char *s, size_t n, const char *
 		lines_free(&l);
 		return rc;
 	}
-	/* _binsplit: the longest prefix, in whole characters, whose encoding fits. */
-	while (i < n) {
-		size_t cl = char_len(cs, s, n, i);
-		if (ehl(s, i + cl, cs) > maxlinelen)
-			break;
-		i += cl;
-		fit = i;
+	/* _binsplit: the longest prefix, in whole characters, whose encoding fits; the rest is
+	 * split again at the full line length (a loop here, not Python's recursion). */
+	while (n > 0) {
+		size_t i = 0, fit = 0;
+		/* an encoding is never shorter than its input: skip the O(n) length of long rests
+		 */
+		if (n <= maxlinelen && ehl(s, n, cs) <= maxlinelen)
+			return pieces_add(out, s, n, cs);
+		while (i < n) {
+			size_t cl = char_len(cs, s, n, i);
+			if (ehl(s, i + cl, cs) > maxlinelen)
+				break;
+			i += cl;
+			fit = i;
+		}
+		if (fit == 0 && maxlinelen == restlen)
+			fit = char_len(cs, s, n, 0); /* not even one character fits a fresh line */
+		if (pieces_add(out, s, fit, cs))
+			return LM_ENOMEM;
+		s += fit;
+		n -= fit;
+		maxlinelen = restlen;
 	}
-	if (fit == 0 && maxlinelen == restlen)
-		fit = char_len(cs, s, n,
-		               0); /* nothing fits even a fresh line: take one character */
-	if (pieces_add(out, s, fit, cs))
-		return LM_ENOMEM;
-	return split_chunk(out, s + fit, n - fit, cs, restlen, restlen, wslen);
+	return LM_OK;
 }
 
 /* _max_append() */
@@ -555,6 +570,12 @@ int pyhdr_convert(const char *in, size_t len, const char *from, const char *to, 
 
 	if (len == 0)
 		return buf_append(out, "", 0);
+	/* fast paths for the common cases: no conversion, only a check */
+	if (!replace && strcasecmp(from, "utf-8") == 0 && strcasecmp(to, "utf-8") == 0)
+		return g_utf8_validate_len(in, len, NULL) ? buf_append(out, in, len) : LM_EINVAL;
+	if (!replace && (strcasecmp(to, "us-ascii") == 0 || strcasecmp(to, "ascii") == 0) &&
+	    (strcasecmp(from, "utf-8") == 0 || strcasecmp(from, "us-ascii") == 0))
+		return pyhdr_is_ascii(in, len) ? buf_append(out, in, len) : LM_EINVAL;
 	if (replace)
 		r = g_convert_with_fallback(in, (gssize)len, to, from, "?", NULL, &wr, &err);
 	else
@@ -568,7 +589,8 @@ int pyhdr_convert(const char *in, size_t len, const char *from, const char *to, 
 	return rc;
 }
 
-int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out)
+int pyhdr_encode_text(const char *utf8, const char *charset, const char *name, size_t maxlinelen,
+                      struct buf *out)
 {
 	struct pyhdr_chunk c = {utf8, strlen(utf8), "us-ascii"};
 	struct buf conv;
@@ -576,7 +598,7 @@ int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out)
 	int rc;
 
 	if (pyhdr_is_ascii(utf8, c.len))
-		return pyhdr_encode(&c, 1, NULL, 76, ' ', out);
+		return pyhdr_encode(&c, 1, name, maxlinelen, ' ', out);
 	buf_init(&conv, PY_HDR_CAP);
 	if (charset && cs_norm(charset, cs) == LM_OK && strcmp(cs, "us-ascii") != 0 &&
 	    pyhdr_convert(utf8, c.len, "utf-8", cs, false, &conv) == LM_OK) {
@@ -586,7 +608,7 @@ int pyhdr_encode_text(const char *utf8, const char *charset, struct buf *out)
 	} else {
 		c.charset = "utf-8";
 	}
-	rc = pyhdr_encode(&c, 1, NULL, 76, ' ', out);
+	rc = pyhdr_encode(&c, 1, name, maxlinelen, ' ', out);
 	buf_free(&conv);
 	return rc;
 }

@@ -17,3 +17,8 @@ lm_unit_test(test_moderation SOURCES unit/test_moderation.c LIBS lmmilter)
 add_executable(hold_post tools/hold_post.c)
 target_link_libraries(hold_post PRIVATE lmarchive)
 lm_script_test(held_postfix integration/held_postfix.sh)
+lm_script_test(e2e_moderation integration/e2e_moderation.sh)
+add_test(NAME e2e_moderation_sendmail
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/e2e_moderation.sh sendmail)
+set_tests_properties(e2e_moderation_sendmail PROPERTIES ENVIRONMENT "${LM_TEST_ENV}" TIMEOUT 900
+  SKIP_RETURN_CODE 77 LABELS integration RUN_SERIAL TRUE)

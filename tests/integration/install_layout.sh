@@ -21,6 +21,8 @@ for f in "$sbindir/listmilter" "$bindir/listctl" "$mandir/man8/listmilter.8" \
 	"$mandir/man8/listctl.8" "$mandir/man5/listmilter.conf.5" "$docdir/examples/listmilter.conf" \
 	lib/systemd/system/listmilter.service lib/systemd/system/listmilter-export@.service \
 	lib/systemd/system/listmilter-export@.timer lib/sysusers.d/listmilter.conf \
+	lib/systemd/system/listmilter-expire-held.service \
+	lib/systemd/system/listmilter-expire-held.timer \
 	lib/tmpfiles.d/listmilter.conf "$docdir/examples/systemd/postfix.conf" \
 	"$docdir/examples/systemd/sendmail.conf" "$docdir/INSTALL"; do
 	if [ -f "$tmp/root/$f" ]; then echo "ok   $f"; else echo "FAIL missing $f"; fail=1; fi
@@ -30,7 +32,8 @@ prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 unit=$tmp/root/lib/systemd/system/listmilter.service
 grep -q "^ExecStart=$prefix/$sbindir/listmilter -f " "$unit" ||
 	{ echo "FAIL ExecStart does not run $prefix/$sbindir/listmilter:"; grep ^Exec "$unit"; fail=1; }
-grep -q '@[A-Z_]*@' "$unit" "$tmp/root/lib/systemd/system/listmilter-export@.service" &&
+grep -q '@[A-Z_]*@' "$unit" "$tmp/root/lib/systemd/system/listmilter-export@.service" \
+	"$tmp/root/lib/systemd/system/listmilter-expire-held.service" &&
 	{ echo "FAIL unsubstituted @VAR@ in a unit"; fail=1; }
 
 if ! command -v cpack >/dev/null || ! command -v dpkg-deb >/dev/null; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # listctl_stats.sh: listctl stats on real lists: every counter line, attachment bytes counted
 # from DataDir/archives/LIST without following symbolic links, all lists without an argument,
-# a list named by its address, and exit 65 for an unknown list. Counting itself: test_stats.
+# a list named by its address, article/period/page counts after an import, and exit 65 for an
+# unknown list. Counting itself: test_stats.
 set -u
 ctl=$LM_BUILD_DIR/listctl/listctl
 tmp=$(mktemp -d)
@@ -29,6 +30,33 @@ expect attachment-files 'attachment_files 2' "$tmp/one"
 db=$(awk '$1 == "database_bytes" { print $2 }' "$tmp/one")
 [ "${db:-0}" -gt 0 ] || { echo "FAIL database_bytes is '$db'"; fail=1; }
 expect archive-bytes "archive_bytes $((db + 1234))" "$tmp/one"
+
+# two posts in two months: 2 article pages + 4 indexes per period + the table of contents
+cat >"$tmp/two.mbox" <<'MBOX'
+From alice@example.net Mon Jan  6 10:00:00 2025
+From: Alice <alice@example.net>
+To: demo@example.org
+Subject: first
+Date: Mon, 6 Jan 2025 10:00:00 +0000
+Message-ID: <one@example.net>
+
+hello
+
+From bob@example.net Mon Feb  3 10:00:00 2025
+From: Bob <bob@example.net>
+To: demo@example.org
+Subject: second
+Date: Mon, 3 Feb 2025 10:00:00 +0000
+Message-ID: <two@example.net>
+
+world
+
+MBOX
+L import demo "$tmp/two.mbox" >/dev/null || { echo "FAIL import"; fail=1; }
+L stats demo >"$tmp/pages"
+expect articles 'articles 2' "$tmp/pages"
+expect periods 'periods 2' "$tmp/pages"
+expect pages 'pages 11' "$tmp/pages"
 
 L stats Demo@Example.org >"$tmp/addr" || fail=1
 expect by-address 'list demo' "$tmp/addr"

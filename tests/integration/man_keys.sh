@@ -8,7 +8,7 @@ src=$LM_SOURCE_DIR
 fail=0
 # table rows look like {"Name", TYPE, ...} or {"name", cmd_fn, ...}
 keys=$(sed -n 's/^ *{"\([A-Za-z]*\)", CT_.*/\1/p' "$src/common/config.c")
-cmds=$(sed -n 's/^ *{"\([a-z]*\)", cmd_.*/\1/p' "$src/listctl/main.c")
+cmds=$(sed -n 's/^ *{"\([a-z-]*\)", cmd_.*/\1/p' "$src/listctl/main.c")
 [ -n "$keys" ] || { echo "FAIL: no keys found in common/config.c"; exit 1; }
 [ -n "$cmds" ] || { echo "FAIL: no commands found in listctl/main.c"; exit 1; }
 n=0
@@ -24,7 +24,9 @@ echo "checked $n configuration keys"
 n=0
 for c in $cmds; do
 	n=$((n + 1))
-	grep -A1 '^\.TP' "$src/man/listctl.8" | grep -qE "^\.B[IR]? \"?$c( |\"|\$)" ||
+	# entries as rendered: "\-" is a plain hyphen
+	grep -A1 '^\.TP' "$src/man/listctl.8" | sed 's/\\-/-/g' |
+		grep -qE "^\.B[IR]? \"?$c( |\"|\$)" ||
 		{ echo "FAIL: listctl command $c is not an entry of man/listctl.8"; fail=1; }
 done
 echo "checked $n listctl commands"

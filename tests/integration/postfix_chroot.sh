@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # postfix_chroot.sh: INSTALL's Postfix recipe, for real: smtpd and cleanup chrooted as on
 # Debian, the socket in a set-group-id postfix directory below the queue directory, the daemon
-# running as a user outside group postfix with UMask 007, Postfix naming the socket
+# running as a user outside group postfix with UMask 002, Postfix naming the socket
 # unix:/listmilter/listmilter.sock in smtpd_milters and non_smtpd_milters, list addresses made
-# valid by sink aliases, and milter_default_action = tempfail answering 451 when the daemon is
+# valid by sink aliases (a real list post still reaches only its member), and
+# milter_default_action = tempfail answering 451 when the daemon is
 # down. Runs in its own network namespace (loopback only); needs root and Postfix.
 set -u
 if [ -z "${LM_IN_NETNS:-}" ]; then
@@ -93,6 +94,9 @@ listmilter-sink: /dev/null
 demo: listmilter-sink
 demo-bounces: listmilter-sink
 demo-owner: listmilter-sink
+team: listmilter-sink
+team-bounces: listmilter-sink
+m1: listmilter-sink
 AL
 postalias -c "$B/pfx/etc" "$B/pfx/etc/aliases" || exit 1
 postfix -c "$B/pfx/etc" check >/dev/null 2>&1
@@ -105,9 +109,15 @@ id -nG nobody | grep -qw postfix && { echo "SKIP: nobody is in group postfix"; e
 cat >"$B/listmilter.conf" <<CONF
 DataDir $B/data
 Socket local:$sockdir/listmilter.sock
-UMask 007
+UMask 002
 Syslog no
 CONF
+# a real list: the post to team@ must reach its member m1 (itself a sink alias here) and
+# never the list address, although team@ is an alias too (INSTALL 4.4)
+ctl() { setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$LM_BUILD_DIR/listctl/listctl" -c "$B/listmilter.conf" "$@" >>"$B/ctl.log" 2>&1; }
+ctl create team@lists.test && ctl member add team alice@example.net m1@lists.test &&
+	ctl member set team alice@example.net nomail=yes || { bad "listctl:"; cat "$B/ctl.log"; }
 start_milter() {
 	ASAN_OPTIONS=detect_leaks=0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$bin" -f -c "$B/listmilter.conf" >>"$B/milter.log" 2>&1 &
@@ -117,7 +127,7 @@ start_milter() {
 }
 start_milter || exit 1
 mode=$(stat -c '%A %U %G' "$sockdir/listmilter.sock")
-[ "$mode" = "srwxrwx--- nobody postfix" ] && ok "socket is $mode" || bad "socket is $mode"
+[ "$mode" = "srwxrwxr-x nobody postfix" ] && ok "socket is $mode" || bad "socket is $mode"
 
 postfix -c "$B/pfx/etc" start >/dev/null 2>&1 || { bad "postfix start:"; cat "$B/pfx/log/maillog"; exit 1; }
 for _ in $(seq 50); do swaks --server 127.0.0.1 --port 2525 --quit-after CONNECT >/dev/null 2>&1 && break; sleep 0.2; done
@@ -147,6 +157,18 @@ if grep -qiE 'milter.*(warning|error)|warning:.*milter|Permission denied|No such
 	bad "milter warnings in the Postfix log:"; grep -iE 'milter|denied|No such' "$B/pfx/log/maillog"
 else
 	ok "no milter warnings in the Postfix log"
+fi
+
+send team@lists.test
+for _ in $(seq 50); do
+	grep -q 'orig_to=<m1@lists.test>.*status=sent' "$B/pfx/log/maillog" && break
+	sleep 0.2
+done
+if grep -q 'orig_to=<m1@lists.test>.*status=sent' "$B/pfx/log/maillog" &&
+	! grep -q 'orig_to=<team@lists.test>' "$B/pfx/log/maillog"; then
+	ok "list post fanned out to the member, not to the list's sink alias"
+else
+	bad "list post:"; grep -E 'team|m1' "$B/pfx/log/maillog"; cat "$B/swaks.out"
 fi
 
 # Notices: the daemon runs sendmail(1) under NoNewPrivileges, so postdrop's set-group-id bit

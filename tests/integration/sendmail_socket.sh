@@ -23,7 +23,7 @@ bin=$LM_BUILD_DIR/milter/listmilter
 mount -t tmpfs -o mode=755 tmpfs /run
 B=/run/lm-sendmail
 mkdir -m 755 "$B"
-mpid= spid=
+mpid='' spid=''
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
@@ -80,7 +80,7 @@ chown nobody:nogroup "$B/data"
 cat >"$B/listmilter.conf" <<CONF
 DataDir $B/data
 Socket local:/run/listmilter/listmilter.sock
-UMask 007
+UMask 002
 Syslog no
 CONF
 ASAN_OPTIONS=detect_leaks=0 setpriv --reuid=nobody --regid=nogroup --clear-groups \

@@ -30,15 +30,19 @@ score() {
 }
 score "$units/listmilter.service" listmilter.service
 score "$units/listmilter-export@.service" 'listmilter-export@i.service'
+score "$units/listmilter-expire-held.service" listmilter-expire-held.service
 
 # verify checks that executables exist: point the units at the build tree.
 sed -e "s|[^ =]*/sbin/listmilter|$LM_BUILD_DIR/milter/listmilter|g" \
 	"$units/listmilter.service" >"$tmp/listmilter.service"
 sed -e "s|[^ =]*/bin/listctl|$LM_BUILD_DIR/listctl/listctl|g" \
 	"$units/listmilter-export@.service" >"$tmp/listmilter-export@.service"
-cp "$src/listmilter-export@.timer" "$tmp/"
+sed -e "s|[^ =]*/bin/listctl|$LM_BUILD_DIR/listctl/listctl|g" \
+	"$units/listmilter-expire-held.service" >"$tmp/listmilter-expire-held.service"
+cp "$src/listmilter-export@.timer" "$src/listmilter-expire-held.timer" "$tmp/"
 cd "$tmp" || exit 1
-for u in listmilter.service listmilter-export@demo.service listmilter-export@demo.timer; do
+for u in listmilter.service listmilter-export@demo.service listmilter-export@demo.timer \
+	listmilter-expire-held.service listmilter-expire-held.timer; do
 	if [ "${u#*@}" != "$u" ]; then
 		ln -sf "$(echo "$u" | sed 's/@demo/@/')" "$u"
 	fi
@@ -48,6 +52,33 @@ for u in listmilter.service listmilter-export@demo.service listmilter-export@dem
 		echo "FAIL verify $u:"; printf '%s\n' "$out"; fail=1
 	fi
 done
+
+# the MTA drop-ins (systemd/postfix.conf, sendmail.conf) load cleanly and keep the score
+for d in postfix sendmail; do
+	mkdir -p "$tmp/$d/listmilter.service.d"
+	cp "$tmp/listmilter.service" "$tmp/$d/"
+	cp "$src/$d.conf" "$tmp/$d/listmilter.service.d/"
+	if out=$(cd "$tmp/$d" && systemd-analyze verify --man=false "$tmp/$d/listmilter.service" 2>&1) &&
+		[ -z "$out" ]; then
+		echo "ok   verify listmilter.service with the $d drop-in"
+	else
+		echo "FAIL verify with the $d drop-in:"; printf '%s\n' "$out"; fail=1
+	fi
+	score "$tmp/$d/listmilter.service" listmilter.service
+done
+
+# what the issue asks of the daemon's unit, directive by directive
+unit=$units/listmilter.service
+for want in '^Type=notify$' '^User=listmilter$' '^Group=listmilter$' \
+	'^RuntimeDirectory=listmilter$' '^ExecStartPre=/.*/listmilter -n ' \
+	'^ExecStart=/.*/listmilter -f ' '^ExecReload=/bin/kill -USR1 \$MAINPID$' \
+	'^Restart=on-failure$' '^Before=.*postfix\.service' '^Before=.*sendmail\.service' \
+	'^NoNewPrivileges=yes$' '^UMask=0002$'; do
+	grep -qE "$want" "$unit" || { echo "FAIL listmilter.service lacks $want"; fail=1; }
+done
+grep -qE '^ExecStart=/.*/listctl .* export %i ' "$units/listmilter-export@.service" ||
+	{ echo "FAIL the export unit does not run listctl export"; fail=1; }
+grep -qE '^OnCalendar=' "$src/listmilter-export@.timer" || { echo "FAIL timer has no OnCalendar"; fail=1; }
 
 # the sysusers and tmpfiles entries parse (systemd-sysusers/tmpfiles --cat-config is not
 # offline; check the syntax by the number of fields instead)

@@ -392,6 +392,26 @@ static void test_generated_msgid(void **state)
 	article_clear(&a);
 	article_clear(&b);
 	article_clear(&c);
+	/* attachment URLs name a directory after the generated id: a retry's differ there only */
+	mk(&a, "<mailman.3.1.1.test@x>", "Att", FEB4,
+	   "URL: <http://h/pipermail/test/attachments/20190204/1f2c3de2/attachment.bin>\n");
+	a.msgid_generated = true;
+	assert_int_equal(put(f, &a, 0, &existed), LM_OK);
+	assert_false(existed);
+	mk(&b, "<mailman.4.2.2.test@x>", "Att", FEB4,
+	   "URL: <http://h/pipermail/test/attachments/20190204/9a8b7c6d/attachment.bin>\n");
+	b.msgid_generated = true;
+	assert_int_equal(put(f, &b, 0, &existed), LM_OK);
+	assert_true(existed);
+	assert_int_equal(b.seq, a.seq);
+	mk(&c, "<mailman.5.3.3.test@x>", "Att", FEB4,
+	   "URL: <http://h/pipermail/test/attachments/20190204/9a8b7c6d/attachment-0001.bin>\n");
+	c.msgid_generated = true;
+	assert_int_equal(put(f, &c, 0, &existed), LM_OK);
+	assert_false(existed); /* another file name is other content */
+	article_clear(&a);
+	article_clear(&b);
+	article_clear(&c);
 }
 
 int main(void)

@@ -93,6 +93,10 @@ static void test_subject_numbered(void **state)
 	/* no conversion at all: TypeError, the prefix is used as is */
 	s.subject_prefix = "[a%%b] ";
 	ASSERT_SUBJECT(&s, "hi", "[a%%b] hi");
+	/* Mailman interpolates %(real_name)s only when the list is created: at post time it is
+	 * a TypeError and the prefix is used literally */
+	s.subject_prefix = "[%(real_name)s] ";
+	ASSERT_SUBJECT(&s, "Re: [%(real_name)s] hi", "Re: [%(real_name)s] hi");
 }
 
 /* Real outputs of Mailman 2.1 (usrp-users): feeding a delivered Subject back in gives it back. */
@@ -341,6 +345,17 @@ static void test_reply_to(void **state)
 	reply_case(0, false, 1, false, "aperson@dom.ain", NULL);
 	/* mode 0, original Reply-To without the poster: the poster goes to Cc */
 	reply_case(0, false, 1, true, "bperson@dom.ain", "aperson@dom.ain");
+	/* mode 2 without an address and nothing else: no Reply-To at all (never an empty one) */
+	{
+		struct hdr_field f[] = {{"From", "aperson@dom.ain"}};
+		struct cook_settings s;
+		struct hdr_edits e;
+		xtest(&s);
+		s.reply_goes_to_list = 2;
+		cook(&s, f, 1, &e);
+		assert_null(added(&e, "Reply-To", NULL));
+		hdr_edits_free(&e);
+	}
 }
 
 static void test_reply_to_strip_immediate(void **state)
@@ -448,6 +463,222 @@ static void test_unsafe_settings(void **state)
 	hdr_edits_free(&e);
 }
 
+/* The archived copy (§0): prefix, X-BeenThere, List-* yes; DMARC From/Reply-To no. */
+static void test_render_archive_vs_delivery(void **state)
+{
+	static const struct hdr_field f[] = {
+	        {"From", "Joe <joe@example.com>"},
+	        {"Subject", "hello"},
+	        {"Approved", "pw"},
+	        {"To", "usrp-users@lists.ettus.com"},
+	};
+	struct hdr_list h = {f, 4};
+	struct cook_settings s;
+	struct hdr_edits e;
+	struct buf arch, dly;
+
+	(void)state;
+	cook_settings_defaults(&s, "usrp-users", "lists.ettus.com", "USRP-users");
+	s.subject_prefix = "[USRP-users] ";
+	s.listinfo_url = "http://lists.ettus.com/mailman/listinfo/usrp-users";
+	s.options_url = "http://lists.ettus.com/mailman/options/usrp-users";
+	s.archive_url = "http://lists.ettus.com/pipermail/usrp-users/";
+	s.from_is_list = 1;
+	hdr_edits_init(&e);
+	assert_int_equal(cook_headers(&s, &h, "joe@example.com", NULL, "Q", &e), LM_OK);
+	assert_int_equal(cook_delivery_headers(&s, &h, "usrp-users-bounces@lists.ettus.com", &e),
+	                 LM_OK);
+	buf_init(&arch, 0);
+	buf_init(&dly, 0);
+	assert_int_equal(hdr_edits_render(&h, &e, false, false, &arch), LM_OK);
+	assert_int_equal(hdr_edits_render(&h, &e, true, true, &dly), LM_OK);
+	assert_string_equal(
+	        buf_cstr(&arch),
+	        "From: Joe <joe@example.com>\n"
+	        "To: usrp-users@lists.ettus.com\n"
+	        "Subject: [USRP-users] hello\n"
+	        "X-BeenThere: usrp-users@lists.ettus.com\n"
+	        "X-Mailman-Version: 2.1.39\n"
+	        "Precedence: list\n"
+	        "List-Id: <usrp-users.lists.ettus.com>\n"
+	        "List-Unsubscribe: <http://lists.ettus.com/mailman/options/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=unsubscribe>\n"
+	        "List-Archive: <http://lists.ettus.com/pipermail/usrp-users/>\n"
+	        "List-Post: <mailto:usrp-users@lists.ettus.com>\n"
+	        "List-Help: <mailto:usrp-users-request@lists.ettus.com?subject=help>\n"
+	        "List-Subscribe: <http://lists.ettus.com/mailman/listinfo/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=subscribe>\n");
+	assert_non_null(strstr(buf_cstr(&dly), "\r\nFrom: Joe via USRP-users "
+	                                       "<usrp-users@lists.ettus.com>\r\n"
+	                                       "Reply-To: Joe <joe@example.com>\r\n"
+	                                       "Errors-To: usrp-users-bounces@lists.ettus.com\r\n"
+	                                       "Sender: \"USRP-users\" "
+	                                       "<usrp-users-bounces@lists.ettus.com>\r\n"));
+	assert_null(strstr(buf_cstr(&dly), "Joe <joe@example.com>\r\nTo:"));
+	buf_free(&arch);
+	buf_free(&dly);
+	hdr_edits_free(&e);
+}
+
+/* from_is_list = 2: WrapMessage. The post goes inside, the list's headers outside. */
+static void test_dmarc_wrap(void **state)
+{
+	static const struct hdr_field f[] = {
+	        {"From", "Joe <joe@example.com>"},
+	        {"To", "usrp-users@lists.ettus.com"},
+	        {"Subject", "hello"},
+	        {"Date", "Mon, 29 Apr 2019 00:00:00 +0000"},
+	        {"Message-ID", "<x@example.com>"},
+	        {"Approved", "pw"},
+	        {"MIME-Version", "1.0"},
+	        {"Content-Type", "text/plain"},
+	        {"DKIM-Signature", "v=1; d=example.com"},
+	};
+	struct hdr_list h = {f, sizeof(f) / sizeof(f[0])};
+	struct cook_settings s;
+	struct hdr_edits cooked, w;
+	struct buf body, outer, arch;
+	const char *p;
+
+	(void)state;
+	cook_settings_defaults(&s, "usrp-users", "lists.ettus.com", "USRP-users");
+	s.subject_prefix = "[USRP-users] ";
+	s.listinfo_url = "http://lists.ettus.com/mailman/listinfo/usrp-users";
+	s.options_url = "http://lists.ettus.com/mailman/options/usrp-users";
+	s.archive = false;
+	s.from_is_list = 2;
+	hdr_edits_init(&cooked);
+	hdr_edits_init(&w);
+	buf_init(&body, 0);
+	buf_init(&outer, 0);
+	buf_init(&arch, 0);
+	assert_int_equal(cook_headers(&s, &h, "joe@example.com", NULL, "Q", &cooked), LM_OK);
+	/* the archived copy: only Cleanse (no prefix, no List-*: all deferred in wrap mode) */
+	assert_int_equal(hdr_edits_render(&h, &cooked, false, false, &arch), LM_OK);
+	assert_null(strstr(buf_cstr(&arch), "Approved"));
+	assert_null(strstr(buf_cstr(&arch), "List-Id"));
+	assert_non_null(strstr(buf_cstr(&arch), "Subject: hello\n"));
+	assert_int_equal(dmarc_wrap(&s, &h, &cooked, "hi\n", 3, &body, &w), LM_OK);
+	assert_string_equal(buf_cstr(&body), "From: Joe <joe@example.com>\n"
+	                                     "To: usrp-users@lists.ettus.com\n"
+	                                     "Subject: hello\n"
+	                                     "Date: Mon, 29 Apr 2019 00:00:00 +0000\n"
+	                                     "Message-ID: <x@example.com>\n"
+	                                     "MIME-Version: 1.0\n"
+	                                     "Content-Type: text/plain\n"
+	                                     "DKIM-Signature: v=1; d=example.com\n"
+	                                     "\n"
+	                                     "hi\n");
+	assert_int_equal(hdr_edits_render(&h, &w, true, false, &outer), LM_OK);
+	p = buf_cstr(&outer);
+	assert_true(strncmp(p,
+	                    "To: usrp-users@lists.ettus.com\n"
+	                    "Date: Mon, 29 Apr 2019 00:00:00 +0000\n"
+	                    "MIME-Version: 1.0\n"
+	                    "Message-ID: <mailman.",
+	                    90) == 0);
+	p = strstr(p, ".usrp-users@lists.ettus.com>\n");
+	assert_non_null(p);
+	assert_string_equal(
+	        p + strlen(".usrp-users@lists.ettus.com>\n"),
+	        "Subject: [USRP-users] hello\n"
+	        "X-BeenThere: usrp-users@lists.ettus.com\n"
+	        "X-Mailman-Version: 2.1.39\n"
+	        "Precedence: list\n"
+	        "List-Id: <usrp-users.lists.ettus.com>\n"
+	        "List-Unsubscribe: <http://lists.ettus.com/mailman/options/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=unsubscribe>\n"
+	        "List-Post: <mailto:usrp-users@lists.ettus.com>\n"
+	        "List-Help: <mailto:usrp-users-request@lists.ettus.com?subject=help>\n"
+	        "List-Subscribe: <http://lists.ettus.com/mailman/listinfo/usrp-users>,\n"
+	        " <mailto:usrp-users-request@lists.ettus.com?subject=subscribe>\n"
+	        "From: Joe via USRP-users <usrp-users@lists.ettus.com>\n"
+	        "Reply-To: Joe <joe@example.com>\n"
+	        "Content-Type: message/rfc822\n"
+	        "Content-Disposition: inline\n");
+	assert_int_equal(dmarc_wrapped_view()->n, 3);
+	buf_free(&body);
+	buf_free(&outer);
+	buf_free(&arch);
+	hdr_edits_free(&cooked);
+	hdr_edits_free(&w);
+}
+
+static void test_subject_long_prefix(void **state)
+{
+	struct cook_settings s;
+	struct buf pfx, subj, out;
+
+	(void)state;
+	xtest(&s);
+	buf_init(&pfx, 128 * 1024);
+	buf_init(&subj, 512 * 1024);
+	buf_init(&out, 512 * 1024);
+	/* a 60 KB prefix (the longest a setting may be) and a subject repeating it */
+	assert_int_equal(buf_putc(&pfx, '['), LM_OK);
+	for (int i = 0; i < 60000; i++)
+		assert_int_equal(buf_putc(&pfx, 'a' + i % 26), LM_OK);
+	assert_int_equal(buf_puts(&pfx, "] "), LM_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(buf_puts(&subj, buf_cstr(&pfx)), LM_OK);
+	assert_int_equal(buf_puts(&subj, "topic"), LM_OK);
+	s.subject_prefix = buf_cstr(&pfx);
+	assert_int_equal(cook_subject(&s, buf_cstr(&subj), &out), LM_OK);
+	/* every copy removed; the unsplittable prefix stays whole and "topic" folds below it */
+	assert_int_equal(out.len, pfx.len + strlen("\n topic") - 1);
+	assert_string_equal(buf_cstr(&out) + out.len - 8, "]\n topic");
+	/* a 200 KB non-ASCII subject is split into encoded words in linear time (past the
+	 * 256 KB working cap cook_subject answers LM_ETOOBIG and the Subject is left alone) */
+	buf_reset(&subj);
+	assert_int_equal(buf_puts(&subj, "=?utf-8?b?"), LM_OK);
+	for (int i = 0; i < 25000; i++)
+		assert_int_equal(buf_puts(&subj, "w6nDqcOp"), LM_OK);
+	assert_int_equal(buf_puts(&subj, "?="), LM_OK);
+	s.subject_prefix = "[XTEST] ";
+	buf_free(&out);
+	buf_init(&out, 4 * 1024 * 1024);
+	assert_int_equal(cook_subject(&s, buf_cstr(&subj), &out), LM_OK);
+	assert_true(strncmp(buf_cstr(&out), "[XTEST] =?utf-8?b?", 18) == 0);
+	/* through cook_headers, an unfoldable line over 998 characters leaves the Subject alone */
+	{
+		struct hdr_field f[] = {{"Subject", "short"}};
+		struct hdr_list h = {f, 1};
+		struct hdr_edits e;
+		hdr_edits_init(&e);
+		s.subject_prefix = buf_cstr(&pfx);
+		assert_int_equal(cook_headers(&s, &h, "a@b", NULL, "Q", &e), LM_OK);
+		for (size_t i = 0; i < e.n; i++)
+			assert_string_not_equal(e.v[i].name, "Subject");
+		hdr_edits_free(&e);
+	}
+	/* many numbered fields: left alone rather than backtracking without bound */
+	s.subject_prefix = "[%d%d%d%d%d%d%d%d%d%d] ";
+	buf_reset(&out);
+	assert_int_equal(cook_subject(&s, "hi", &out), LM_ENOENT);
+	buf_free(&pfx);
+	buf_free(&subj);
+	buf_free(&out);
+}
+
+static void test_archive_wanted(void **state)
+{
+	static const struct hdr_field none[] = {{"From", "a@b"}};
+	static const struct hdr_field xna[] = {{"X-No-Archive", ""}};
+	static const struct hdr_field xa_no[] = {{"X-Archive", "NO"}};
+	static const struct hdr_field xa_yes[] = {{"X-Archive", "no thanks"}};
+	struct hdr_list h1 = {none, 1}, h2 = {xna, 1}, h3 = {xa_no, 1}, h4 = {xa_yes, 1};
+	struct cook_settings s;
+
+	(void)state;
+	xtest(&s);
+	assert_true(cook_archive_wanted(&s, &h1));
+	assert_false(cook_archive_wanted(&s, &h2)); /* present, whatever its value */
+	assert_false(cook_archive_wanted(&s, &h3));
+	assert_true(cook_archive_wanted(&s, &h4)); /* only exactly "no" */
+	s.archive = false;
+	assert_false(cook_archive_wanted(&s, &h1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +687,7 @@ int main(void)
 	        cmocka_unit_test(test_subject_numbered),
 	        cmocka_unit_test(test_subject_folding_real),
 	        cmocka_unit_test(test_subject_hostile),
+	        cmocka_unit_test(test_subject_long_prefix),
 	        cmocka_unit_test(test_list_headers),
 	        cmocka_unit_test(test_existing_headers),
 	        cmocka_unit_test(test_reply_to),
@@ -463,6 +695,9 @@ int main(void)
 	        cmocka_unit_test(test_dmarc_munge),
 	        cmocka_unit_test(test_delivery_headers),
 	        cmocka_unit_test(test_unsafe_settings),
+	        cmocka_unit_test(test_render_archive_vs_delivery),
+	        cmocka_unit_test(test_dmarc_wrap),
+	        cmocka_unit_test(test_archive_wanted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

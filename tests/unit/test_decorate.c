@@ -9,7 +9,10 @@
 #include <gmime/gmime.h>
 
 #include "buf.h"
+#include "cookheaders.h"
+#include "dbenv.h"
 #include "decorate.h"
+#include "lists.h"
 #include "lmerr.h"
 #include "testutil.h"
 
@@ -40,7 +43,7 @@ static char *run(const struct decorate_settings *s, const struct hdr_field *f, s
 	int rc;
 
 	hdr_edits_init(&e);
-	buf_init(&out, 0);
+	buf_init(&out, 64 * 1024 * 1024);
 	buf_init(&ed, 0);
 	rc = decorate_body(s, &h, body, strlen(body), "TESTQID", &out, &e);
 	if (rcp)
@@ -201,7 +204,8 @@ static void test_plain_utf8_and_flowed(void **state)
 	           "Gr\xc3\xbc\xc3\x9f"
 	           "e",
 	           &edits, NULL);
-	assert_string_equal(body, "R3LDvMOfZQpmb290ZXIK\n");
+	/* a body without any line break is written with CRLF, as smfi_replacebody wants */
+	assert_string_equal(body, "R3LDvMOfZQpmb290ZXIK\r\n");
 	assert_string_equal(edits,
 	                    "-Content-Transfer-Encoding[1]\n"
 	                    "-Content-Type[1]\n"
@@ -231,6 +235,19 @@ static void test_plain_qp_latin1(void **state)
 	assert_non_null(strstr(edits, "charset=\"iso-8859-1\""));
 	free(edits);
 	free(body);
+	/* Python's alias: latin-1 is iso-8859-1, with its quoted-printable body encoding */
+	{
+		static const struct hdr_field l1[] = {
+		        {"Content-Type", "text/plain; charset=LATIN-1"}};
+		body = run(&s, l1, 1,
+		           "Gr\xfc\xdf"
+		           "e\n",
+		           &edits, NULL);
+		assert_string_equal(body, "Gr=FC=DFe\nfooter\n");
+		assert_non_null(strstr(edits, "charset=\"iso-8859-1\""));
+		free(edits);
+		free(body);
+	}
 }
 
 static void test_8bit_in_ascii_wraps(void **state)
@@ -320,6 +337,185 @@ static void test_templates(void **state)
 	}
 }
 
+static void test_hostile(void **state)
+{
+	static const struct hdr_field evil_ct[] = {
+	        {"Content-Type", "text/plain; charset*=''%0D%0ABcc%3A%20x"},
+	        {"Content-Transfer-Encoding", "base64"},
+	};
+	static const struct hdr_field no_close[] = {
+	        {"Content-Type", "multipart/mixed; boundary=zz"},
+	};
+	static const struct hdr_field bad_b64[] = {
+	        {"Content-Type", "text/plain; charset=utf-8"},
+	        {"Content-Transfer-Encoding", "base64"},
+	};
+	struct decorate_settings s;
+	char *edits, *body;
+	struct buf big;
+
+	(void)state;
+	xtest(&s, "", "footer");
+	/* a charset parameter that decodes to a line break never reaches a header */
+	body = run(&s, evil_ct, 2, "aGk=\n", &edits, NULL);
+	assert_null(strstr(edits, "Bcc"));
+	assert_non_null(strstr(edits, "multipart/mixed"));
+	free(body);
+	free(edits);
+	/* a multipart/mixed without its close delimiter gets the footer and one */
+	body = run(&s, no_close, 1, "--zz\nContent-Type: text/plain\n\nx", &edits, NULL);
+	assert_string_equal(body, "--zz\nContent-Type: text/plain\n\nx\n--zz\n"
+	                          "Content-Type: text/plain; charset=\"us-ascii\"\n"
+	                          "MIME-Version: 1.0\nContent-Transfer-Encoding: 7bit\n"
+	                          "Content-Disposition: inline\n\nfooter\n\n--zz--\n");
+	free(body);
+	free(edits);
+	/* broken base64 decodes leniently; invalid UTF-8 inside makes it a wrap */
+	body = run(&s, bad_b64, 2, "!!/w==\n", &edits, NULL);
+	assert_non_null(strstr(edits, "multipart/mixed"));
+	free(body);
+	free(edits);
+	/* a big body and a big footer */
+	buf_init(&big, 4 * 1024 * 1024);
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(buf_puts(&big, "0123456789 abcdefghijklmnopqrstuvwxyz\n"), LM_OK);
+	s.msg_footer = buf_cstr(&big);
+	body = run(&s, plain_from, 1, buf_cstr(&big), &edits, NULL);
+	assert_int_equal(strlen(body), 2 * big.len);
+	free(body);
+	free(edits);
+	buf_free(&big);
+	/* template values are not re-interpolated */
+	s.real_name = "%(host_name)s";
+	s.msg_footer = "%(real_name)s";
+	body = run(&s, plain_from, 1, "x\n", &edits, NULL);
+	assert_string_equal(body, "x\n%(host_name)s\n");
+	free(body);
+	free(edits);
+}
+
+/* A real list (LMDB, Mailman's defaults) through both settings fillers and both transforms. */
+static void test_from_real_list(void **state)
+{
+	static const struct hdr_field f[] = {{"From", "Ann <ann@example.net>"},
+	                                     {"Subject", "Re: [Demo] plans"}};
+	const char *kv[] = {"description=Demo people", "reply_goes_to_list=1", "from_is_list=1"};
+	char *dir = testutil_tmpdir("decorate"), *db = testutil_path(dir, "db");
+	struct hdr_list h = {f, 2};
+	struct dbenv *env = NULL;
+	struct list *l = NULL;
+	struct cook_settings cs;
+	struct decorate_settings ds;
+	struct hdr_edits e;
+	struct buf store, out, hdrs;
+
+	(void)state;
+	buf_init(&store, 0);
+	buf_init(&out, 0);
+	buf_init(&hdrs, 0);
+	hdr_edits_init(&e);
+	assert_int_equal(dbenv_open(db, 1 << 26, 0, &env), LM_OK);
+	assert_int_equal(lists_create(env, "demo@lists.example.org", kv, 3, NULL), LM_OK);
+	assert_int_equal(lists_get(env, "demo", &l), LM_OK);
+	assert_int_equal(cook_settings_from_list(l, &cs, &store), LM_OK);
+	assert_string_equal(cs.options_url, "http://lists.example.org/mailman/options/demo");
+	assert_int_equal(cook_headers(&cs, &h, "ann@example.net", NULL, "Q", &e), LM_OK);
+	assert_int_equal(decorate_settings_from_list(l, &ds), LM_OK);
+	assert_int_equal(decorate_body(&ds, &h, "Hi.\n", 4, "Q", &out, &e), LM_OK);
+	assert_string_equal(buf_cstr(&out), "Hi.\n-- \nDemo mailing list\nDemo@lists.example.org\n"
+	                                    "http://lists.example.org/mailman/listinfo/demo\n");
+	assert_int_equal(hdr_edits_render(&h, &e, true, false, &hdrs), LM_OK);
+	assert_string_equal(buf_cstr(&hdrs),
+	                    "Subject: Re: [Demo] plans\n"
+	                    "X-BeenThere: demo@lists.example.org\n"
+	                    "X-Mailman-Version: 2.1.39\n"
+	                    "Precedence: list\n"
+	                    "List-Id: Demo people <demo.lists.example.org>\n"
+	                    "List-Unsubscribe: <http://lists.example.org/mailman/options/demo>,\n"
+	                    " <mailto:demo-request@lists.example.org?subject=unsubscribe>\n"
+	                    "List-Archive: <http://lists.example.org/pipermail/demo/>\n"
+	                    "List-Post: <mailto:demo@lists.example.org>\n"
+	                    "List-Help: <mailto:demo-request@lists.example.org?subject=help>\n"
+	                    "List-Subscribe: <http://lists.example.org/mailman/listinfo/demo>,\n"
+	                    " <mailto:demo-request@lists.example.org?subject=subscribe>\n"
+	                    "From: Ann via Demo <demo@lists.example.org>\n"
+	                    "Reply-To: Demo people <demo@lists.example.org>\n"
+	                    "Cc: Ann <ann@example.net>\n"
+	                    "MIME-Version: 1.0\n"
+	                    "Content-Type: text/plain; charset=\"us-ascii\"\n"
+	                    "Content-Transfer-Encoding: 7bit\n");
+	list_free(l);
+	dbenv_close(env);
+	testutil_rmtree(dir);
+	free(dir);
+	free(db);
+	buf_free(&store);
+	buf_free(&out);
+	buf_free(&hdrs);
+	hdr_edits_free(&e);
+}
+
+/* from_is_list = 2 end to end: wrap, delivery headers and footer on the wrapper's view. */
+static void test_wrap_flow(void **state)
+{
+	static const struct hdr_field f[] = {
+	        {"From", "Ann <ann@example.net>"},
+	        {"To", "demo@lists.example.org"},
+	        {"Subject", "plans"},
+	        {"Sender", "other@example.net"},
+	        {"Content-Type", "text/plain"},
+	};
+	struct hdr_list h = {f, 5};
+	struct cook_settings cs;
+	struct decorate_settings ds;
+	struct hdr_edits cooked, e;
+	struct buf wrapped, body, hdrs;
+
+	(void)state;
+	cook_settings_defaults(&cs, "demo", "lists.example.org", "Demo");
+	cs.include_rfc2369_headers = false;
+	cs.subject_prefix = "[Demo] ";
+	cs.from_is_list = 2;
+	xtest(&ds, "", "footer");
+	hdr_edits_init(&cooked);
+	hdr_edits_init(&e);
+	buf_init(&wrapped, 0);
+	buf_init(&body, 0);
+	buf_init(&hdrs, 0);
+	assert_int_equal(cook_headers(&cs, &h, "ann@example.net", NULL, "Q", &cooked), LM_OK);
+	assert_int_equal(dmarc_wrap(&cs, &h, &cooked, "hi\n", 3, &wrapped, &e), LM_OK);
+	assert_int_equal(cook_delivery_headers(&cs, dmarc_wrapped_view(),
+	                                       "demo-bounces@lists.example.org", &e),
+	                 LM_OK);
+	assert_int_equal(
+	        decorate_body(&ds, dmarc_wrapped_view(), wrapped.data, wrapped.len, "Q", &body, &e),
+	        LM_OK);
+	assert_int_equal(hdr_edits_render(&h, &e, true, false, &hdrs), LM_OK);
+	/* the post (with its own Sender) travels whole inside message/rfc822 */
+	assert_non_null(strstr(buf_cstr(&body), "--===============0000000000000000042==\n"
+	                                        "Content-Type: message/rfc822\n"
+	                                        "Content-Disposition: inline\n\n"
+	                                        "From: Ann <ann@example.net>\n"));
+	assert_non_null(strstr(buf_cstr(&body), "Sender: other@example.net\n"));
+	assert_non_null(
+	        strstr(buf_cstr(&body), "\nfooter\n\n--===============0000000000000000042==--"));
+	/* outside: the list's From, one Sender, one Content-Type, no Content-Disposition */
+	assert_non_null(strstr(buf_cstr(&hdrs), "From: Ann via Demo <demo@lists.example.org>\n"));
+	assert_non_null(strstr(buf_cstr(&hdrs), "Subject: [Demo] plans\n"));
+	assert_non_null(strstr(buf_cstr(&body), "\nSubject: plans\n")); /* inside: unprefixed */
+	assert_non_null(
+	        strstr(buf_cstr(&hdrs), "Sender: \"Demo\" <demo-bounces@lists.example.org>"));
+	assert_null(strstr(buf_cstr(&hdrs), "other@example.net"));
+	assert_non_null(strstr(buf_cstr(&hdrs), "Content-Type: multipart/mixed; boundary="));
+	assert_null(strstr(buf_cstr(&hdrs), "Content-Disposition"));
+	assert_null(strstr(buf_cstr(&hdrs), "message/rfc822"));
+	hdr_edits_free(&cooked);
+	hdr_edits_free(&e);
+	buf_free(&wrapped);
+	buf_free(&body);
+	buf_free(&hdrs);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -345,6 +541,9 @@ int main(void)
 	        cmocka_unit_test(test_8bit_in_ascii_wraps),
 	        cmocka_unit_test(test_crlf_body),
 	        cmocka_unit_test(test_templates),
+	        cmocka_unit_test(test_hostile),
+	        cmocka_unit_test(test_from_real_list),
+	        cmocka_unit_test(test_wrap_flow),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -339,6 +339,33 @@ static void test_hostile_fields(void **state)
 	fixture_clear(&a[0]), fixture_clear(&a[1]);
 }
 
+/* An author of 500,000 words is sorted "Last, First" in linear time. */
+static void test_long_author(void **state)
+{
+	size_t n = 1000000, i;
+	char *name = malloc(n + 1);
+	struct article a;
+	struct export_period p = {"2021-May", "May 2021", &a, 1, 0};
+	struct export_view *v;
+	struct buf b;
+
+	(void)state;
+	assert_non_null(name);
+	for (i = 0; i < n; i += 2)
+		name[i] = 'A', name[i + 1] = ' ';
+	name[n - 1] = 'Z';
+	name[n] = '\0';
+	fixture_article(&a, 1, 100, NONE, "s", name, "x@y", "<m>", "b\n");
+	assert_int_equal(export_view_build(&twisted, &p, &v), LM_OK);
+	buf_init(&b, 1 << 26);
+	assert_int_equal(export_index_page(v, EXPORT_AUTHOR, &b), LM_OK);
+	assert_non_null(strstr(buf_cstr(&b), "<I>A A A"));
+	buf_free(&b);
+	export_view_free(v);
+	fixture_clear(&a);
+	free(name);
+}
+
 /* A reply loop (each the other's parent) and a deep chain: no hang, depth capped at 3. */
 static void test_thread_loops_and_depth(void **state)
 {
@@ -384,6 +411,7 @@ int main(void)
 	        cmocka_unit_test(test_toc),
 	        cmocka_unit_test(test_hostile_fields),
 	        cmocka_unit_test(test_thread_loops_and_depth),
+	        cmocka_unit_test(test_long_author),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,6 +166,13 @@ static void test_full_then_incremental(void **state)
 	assert_int_equal(st.written, 0);
 	stat_of(fx, "2021-May/000000.html", &a2);
 	assert_int_equal(a1.st_ino, a2.st_ino);
+
+	/* an incremental export into another directory still gets every period */
+	free(fx->out);
+	fx->out = testutil_path(fx->dir, "www2");
+	run(fx, "t", false, &st);
+	assert_int_equal(st.periods, 2);
+	free(read_out(fx, "2021-May/000001.html"));
 }
 
 static void test_txt_gz(void **state)

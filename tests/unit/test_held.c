@@ -407,6 +407,53 @@ static void test_auto_discard(void **state)
 	assert_null(testutil_read(fx->stdinp, NULL));
 }
 
+/* The milter's calls: hold from the spool descriptor, then the notices after the answer. */
+static void test_store_fd_after(void **state)
+{
+	struct fixture *fx = *state;
+	char *spool = testutil_path(fx->dir, "spool"), *in;
+	const char *rcpts[] = {"test@lists.example.org"};
+	struct policy_decision d = {.action = POLICY_HOLD,
+	                            .notify = true,
+	                            .poster = "stranger@example.com",
+	                            .reason = "Post by non-member to a members-only list"};
+	struct holdq_entry e;
+	uint32_t id;
+	FILE *fp;
+
+	testutil_write(spool, post, sizeof(post) - 1);
+	fp = fopen(spool, "r");
+	assert_non_null(fp);
+	assert_int_equal(held_store_fd(fx->env, fx->l, &d, "Hello", "bounce@example.com", rcpts, 1,
+	                               fileno(fp), sizeof(post) - 1, &id),
+	                 LM_OK);
+	assert_int_equal(holdq_get(fx->env, "test", id, &e), LM_OK);
+	assert_memory_equal(e.msg, post, sizeof(post) - 1);
+	assert_string_equal(e.recipients, "test@lists.example.org");
+	assert_string_equal(e.reason, "Post by non-member to a members-only list");
+	holdq_entry_clear(&e);
+	held_after(&fx->c, fx->l, &d, id, "Hello", fileno(fp), sizeof(post) - 1);
+	in = captured(fx->stdinp);
+	assert_non_null(strstr(in, "Subject: Your message to Test awaits moderator approval"));
+	assert_non_null(
+	        strstr(in, "Subject: Test post from stranger@example.com requires approval"));
+	free(in);
+	/* an emergency hold: nothing is sent */
+	unlink(fx->stdinp);
+	d.notify = false;
+	held_after(&fx->c, fx->l, &d, id, "Hello", fileno(fp), sizeof(post) - 1);
+	assert_null(testutil_read(fx->stdinp, NULL));
+	/* a discard: the owners get the post */
+	d.action = POLICY_DISCARD;
+	held_after(&fx->c, fx->l, &d, 0, "Hello", fileno(fp), sizeof(post) - 1);
+	in = captured(fx->stdinp);
+	assert_non_null(strstr(in, "Subject: Auto-discard notification"));
+	assert_non_null(strstr(in, "Body \x01\xff bytes"));
+	free(in);
+	fclose(fp);
+	free(spool);
+}
+
 /* listctl on the same data directory. */
 static int run_listctl(struct fixture *fx, const char *args, char **out)
 {
@@ -431,14 +478,35 @@ static void test_listctl(void **state)
 	struct fixture *fx = *state;
 	uint32_t a = hold(fx, fx->c.now - 90000), b = hold(fx, fx->c.now), c = hold(fx, fx->c.now);
 	uint32_t old = hold(fx, fx->c.now - 4 * 86400);
+	struct holdq_entry hostile = {.received = fx->c.now,
+	                              .env_sender = "",
+	                              .poster = "",
+	                              .subject = "Caf\xc3\xa9 \x1b[2J\tok\xff\xc2\x85!",
+	                              .reason = "r",
+	                              .msg = "x",
+	                              .msg_len = 1};
+	uint32_t h;
 	char args[256], *out, *in, *f = testutil_path(fx->dir, "addrs");
 	struct holdq_entry e;
 
 	if (getenv("LM_BUILD_DIR") == NULL)
 		skip();
+	assert_int_equal(holdq_add(fx->env, "test", &hostile, &h), LM_OK);
 	/* the environment is shared with this process: close ours while listctl runs */
 	list_free(fx->l), fx->l = NULL;
 	dbenv_close(fx->env), fx->env = NULL;
+	assert_int_equal(run_listctl(fx, "held test", &out), 0);
+	/* UTF-8 kept; escape, tab, a broken byte and each byte of a C1 control shown as '?' */
+	snprintf(args, sizeof(args),
+	         "%u\t<>\tCaf\xc3\xa9 ?[2J?ok?"
+	         "?"
+	         "?!\tr\t0m",
+	         h);
+	assert_non_null(strstr(out, args));
+	free(out);
+	snprintf(args, sizeof(args), "discard test %u", h);
+	assert_int_equal(run_listctl(fx, args, &out), 0);
+	free(out);
 	assert_int_equal(run_listctl(fx, "held test", &out), 0);
 	snprintf(args, sizeof(args),
 	         "%u\tstranger@example.com\tHello\tPost by non-member to a members-only "
@@ -446,6 +514,13 @@ static void test_listctl(void **state)
 	         a);
 	assert_non_null(strstr(out, args));
 	assert_int_equal(strncmp(out, args, strlen(args)), 0);
+	free(out);
+	/* one post as received */
+	snprintf(args, sizeof(args), "held test %u", a);
+	assert_int_equal(run_listctl(fx, args, &out), 0);
+	assert_string_equal(out, post);
+	free(out);
+	assert_int_equal(run_listctl(fx, "held test 999", &out), 65);
 	free(out);
 	snprintf(args, sizeof(args), "approve test %u", a);
 	assert_int_equal(run_listctl(fx, args, &out), 0);
@@ -515,6 +590,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_mail_confirm, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_auto_discard, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_store_fd_after, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_listctl, setup, teardown),
 	};
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dbenv.h"
 #include "holdq.h"
@@ -163,6 +164,35 @@ static void test_expired(void **state)
 	assert_null(ids);
 }
 
+static void test_from_fd(void **state)
+{
+	struct fixture *fx = *state;
+	size_t len = 2 * 1024 * 1024 + 3;
+	char *post = binary_post(len), *path = testutil_path(fx->dir, "spool");
+	struct holdq_entry e = {.reason = "r", .env_sender = "a@b"}, got;
+	uint32_t id;
+	FILE *fp;
+	int fd;
+
+	testutil_write(path, post, len);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	fd = fileno(fp);
+	assert_int_equal(lseek(fd, 100, SEEK_SET), 100); /* the offset does not matter */
+	assert_int_equal(holdq_add_fd(fx->env, "test", &e, fd, len, &id), LM_OK);
+	assert_int_equal(holdq_get(fx->env, "test", id, &got), LM_OK);
+	assert_int_equal(got.msg_len, len);
+	assert_memory_equal(got.msg, post, len);
+	assert_string_equal(got.env_sender, "a@b");
+	holdq_entry_clear(&got);
+	/* a spool shorter than said: nothing is held */
+	assert_int_equal(holdq_add_fd(fx->env, "test", &e, fd, len + 1, &id), LM_EIO);
+	assert_int_equal(holdq_get(fx->env, "test", id + 1, &got), LM_ENOENT);
+	fclose(fp);
+	free(post);
+	free(path);
+}
+
 static void test_bad_input(void **state)
 {
 	struct fixture *fx = *state;
@@ -184,6 +214,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_list_remove_ids, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_expired, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_from_fd, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 	};
 

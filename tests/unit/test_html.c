@@ -66,7 +66,7 @@ static char *body(const char *in, bool obscure)
 	struct html_body_opts o = {HTML_CS_ASCII, obscure, "http://h/mailman/listinfo/l"};
 	struct buf b;
 
-	buf_init(&b, 1 << 20);
+	buf_init(&b, 1 << 28);
 	assert_int_equal(html_body(&b, in, strlen(in), &o), LM_OK);
 	return buf_steal(&b, NULL);
 }
@@ -121,13 +121,34 @@ static void test_body_hostile(void **state)
 	free(got);
 }
 
+/* One 4 MB line of URLs and no address (and the reverse) renders in linear time. */
+static void test_body_long_lines(void **state)
+{
+	size_t n = 4 << 20, i;
+	char *in = malloc(n + 1), *got;
+
+	(void)state;
+	assert_non_null(in);
+	for (i = 0; i + 8 <= n; i += 8)
+		memcpy(in + i, "ab://c. ", 8);
+	in[i] = '\0';
+	got = body(in, true);
+	assert_non_null(strstr(got, "<A HREF=\"ab://c.\">ab://c.</A> <A HREF="));
+	free(got);
+	for (i = 0; i + 8 <= n; i += 8)
+		memcpy(in + i, "ab@cd.e ", 8);
+	got = body(in, true);
+	assert_non_null(strstr(got, "ab at cd.e</A> <A HREF="));
+	free(got);
+	free(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_quote_and_charsets),
-	        cmocka_unit_test(test_urlquote_obscure),
-	        cmocka_unit_test(test_body_rendering),
-	        cmocka_unit_test(test_body_hostile),
+	        cmocka_unit_test(test_quote_and_charsets), cmocka_unit_test(test_urlquote_obscure),
+	        cmocka_unit_test(test_body_rendering),     cmocka_unit_test(test_body_hostile),
+	        cmocka_unit_test(test_body_long_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
  * test_period.c: pipermail period names and labels for every archive_volume_frequency, in UTC
  * and in a zone with DST (including the weekly Monday slip), TOC order and zone abbreviations.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -150,12 +151,53 @@ static void test_subject_key(void **state)
 	           "abc");
 }
 
+/* Our TZif reader against the C library's own zone code (this test is single-threaded). */
+static void test_zones_match_libc(void **state)
+{
+	static const char *const zones[] = {
+	        "America/Denver",   "Europe/Berlin",    "Australia/Sydney", "Asia/Kolkata",
+	        "Pacific/Chatham",  "Europe/Dublin",    "America/St_Johns", "Africa/Casablanca",
+	        "America/Santiago", "Antarctica/Troll", "Etc/GMT+5",        "Europe/London"};
+	char spec[64], abbr[16];
+	struct tm want, got;
+	unsigned seed = 42;
+	size_t z;
+	int i;
+
+	(void)state;
+	for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+		snprintf(spec, sizeof(spec), ":%s", zones[z]);
+		setenv("TZ", spec, 1);
+		tzset();
+		for (i = 0; i < 20000; i++) {
+			/* 1901 to 2100: the transitions and, after 2037, the POSIX rule */
+			int64_t t = (int64_t)(rand_r(&seed) % 6310) * 1000000 -
+			            INT64_C(2147483648) + rand_r(&seed) % 1000000;
+			time_t tt = (time_t)t;
+			assert_non_null(localtime_r(&tt, &want));
+			assert_int_equal(period_localtime(t, zones[z], &got, abbr), LM_OK);
+			if (want.tm_hour != got.tm_hour || want.tm_mday != got.tm_mday ||
+			    want.tm_min != got.tm_min || strcmp(want.tm_zone, abbr) != 0)
+				fail_msg("%s at %lld: libc %02d %02d:%02d %s, ours %02d %02d:%02d "
+				         "%s",
+				         zones[z], (long long)t, want.tm_mday, want.tm_hour,
+				         want.tm_min, want.tm_zone, got.tm_mday, got.tm_hour,
+				         got.tm_min, abbr);
+			assert_int_equal(want.tm_year, got.tm_year);
+			assert_int_equal(want.tm_mon, got.tm_mon);
+			assert_int_equal(want.tm_wday, got.tm_wday);
+		}
+	}
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_names_utc),   cmocka_unit_test(test_names_zone),
 	        cmocka_unit_test(test_labels),      cmocka_unit_test(test_toc_order),
-	        cmocka_unit_test(test_subject_key),
+	        cmocka_unit_test(test_subject_key), cmocka_unit_test(test_zones_match_libc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dbenv.h"
 #include "lmerr.h"
@@ -66,6 +67,20 @@ static void test_secret_file(void **state)
 	shortp = testutil_path(fx->dir, "missing");
 	assert_int_equal(token_secret_load(shortp, false, &again), LM_ENOENT);
 	free(shortp);
+	/* root making the secret in a directory of the daemon's user gives it to that user */
+	if (geteuid() == 0) {
+		char *sub = testutil_path(fx->dir, "daemon"), *sec = testutil_path(sub, "secret");
+		struct stat sst;
+
+		assert_int_equal(mkdir(sub, 0750), 0);
+		assert_int_equal(chown(sub, 65534, 65534), 0);
+		assert_int_equal(token_secret_load(sec, true, &again), LM_OK);
+		assert_int_equal(stat(sec, &sst), 0);
+		assert_int_equal(sst.st_uid, 65534);
+		assert_int_equal(sst.st_mode & 0777, 0600);
+		free(sec);
+		free(sub);
+	}
 	free(path);
 }
 
