@@ -154,9 +154,17 @@ struct msgctx *msgctx_free(struct msgctx *m);
 /** @brief Messages alive now, for the SIGTERM drain. */
 unsigned long msgctx_active(void);
 
+/** @brief An end-of-message starts (archive, MTA changes): SIGTERM waits for it. */
+void msgctx_eom_begin(void);
+/** @brief That end-of-message is over. */
+void msgctx_eom_end(void);
+
 /**
- * @brief Wait until no message is alive or timeout_s passed.
- * @return true when none is alive.
+ * @brief Wait until no end-of-message is running, or timeout_s passed. libmilter stops
+ * serving idle connections on SIGTERM (the MTA then applies its default action, tempfail, and
+ * the client retries); what the drain guarantees is that a post being archived and fanned out
+ * finishes and is answered.
+ * @return true when none is running.
  */
 bool msgctx_drain(unsigned timeout_s);
 

@@ -169,8 +169,10 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	double t0 = cb_now_ms();
 	sfsistat s = SMFIS_TEMPFAIL;
 
+	msgctx_eom_begin();
 	if (m != NULL)
 		s = to_sfsi(cb_deferred(m) ? (enum verdict)m->deferred : pipeline_eom(m, &mta));
+	msgctx_eom_end();
 
 	if (m != NULL)
 		log_debug(m->qid, "end of message: %.1f ms", cb_now_ms() - t0);
