@@ -103,6 +103,7 @@ struct msgctx {
 	struct rcpt *rcpts;     /**< accepted recipients */
 	size_t nrcpts, rcap;    /**< count and allocation */
 	char *list;             /**< the list this transaction posts to, or NULL */
+	bool request;           /**< it goes to list-request@ (moderators' confirm replies) */
 	bool mixed;             /**< the first recipient was not a list address */
 	struct spool spool;     /**< header and body bytes */
 	size_t header_bytes;    /**< header bytes seen */
