@@ -5,7 +5,8 @@
 # unix:/listmilter/listmilter.sock in smtpd_milters and non_smtpd_milters, list addresses made
 # valid by sink aliases (a real list post still reaches only its member), and
 # milter_default_action = tempfail answering 451 when the daemon is
-# down. Runs in its own network namespace (loopback only); needs root and Postfix.
+# down. With strace, every system call the daemon makes must pass the unit's SystemCallFilter.
+# Runs in its own network namespace (loopback only); needs root and Postfix.
 set -u
 if [ -z "${LM_IN_NETNS:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -19,10 +20,10 @@ hostname lists.test
 bin=$LM_BUILD_DIR/milter/listmilter
 B=$(mktemp -d /tmp/lm-postfix.XXXXXX)
 chmod 755 "$B"
-mpid=
+mpid='' tpid=''
 cleanup() {
 	postfix -c "$B/pfx/etc" stop >/dev/null 2>&1
-	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$tpid" 2>/dev/null
 	rm -rf "$B"
 }
 trap cleanup EXIT
@@ -118,10 +119,19 @@ ctl() { setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$LM_BUILD_DIR/listctl/listctl" -c "$B/listmilter.conf" "$@" >>"$B/ctl.log" 2>&1; }
 ctl create team@lists.test && ctl member add team alice@example.net m1@lists.test &&
 	ctl member set team alice@example.net nomail=yes || { bad "listctl:"; cat "$B/ctl.log"; }
+# With strace and systemd-analyze at hand the daemon runs traced, and every system call it
+# makes must pass listmilter.service's SystemCallFilter (see check_syscalls below).
+trace=()
+command -v strace >/dev/null && command -v systemd-analyze >/dev/null &&
+	trace=(strace -f -qq -o "$B/strace.out")
 start_milter() {
-	ASAN_OPTIONS=detect_leaks=0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$bin" -f -c "$B/listmilter.conf" >>"$B/milter.log" 2>&1 &
-	mpid=$!
+	ASAN_OPTIONS=detect_leaks=0 "${trace[@]}" setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups "$bin" -f -c "$B/listmilter.conf" >>"$B/milter.log" 2>&1 &
+	tpid=$! mpid=$!
+	if [ ${#trace[@]} -gt 0 ]; then # the daemon is strace's child
+		mpid=
+		for _ in $(seq 50); do mpid=$(pgrep -P "$tpid" | head -1); [ -n "$mpid" ] && break; sleep 0.1; done
+	fi
 	for _ in $(seq 50); do [ -S "$sockdir/listmilter.sock" ] && return 0; sleep 0.1; done
 	bad "listmilter did not create its socket:"; cat "$B/milter.log"; return 1
 }
@@ -199,9 +209,34 @@ else
 fi
 
 # the daemon down: Postfix must defer, not deliver around the milter
-kill -TERM "$mpid"; wait "$mpid" 2>/dev/null; mpid=
+kill -TERM "$mpid"; wait "$tpid" 2>/dev/null; mpid='' tpid=''
 send demo@lists.test
 grep -q '^<\*\* *451 4.7.1' "$B/swaks.out" && ok "daemon down: 451 4.7.1 (tempfail)" ||
 	{ bad "daemon down:"; tail -5 "$B/swaks.out"; }
+# The unit allows @system-service minus @privileged and @resources: expand the groups with
+# systemd-analyze and compare with what the daemon called (after its execve).
+expand() { # expand @GROUP...: the system calls, one per line
+	local g
+	for g in "$@"; do
+		# the first line names the group itself
+		systemd-analyze syscall-filter "$g" | sed '1d; s/^ *//; /^#/d; /^$/d' | while read -r c; do
+			case $c in @*) expand "$c" ;; *) echo "$c" ;; esac
+		done
+	done
+}
+if [ ${#trace[@]} -gt 0 ]; then
+	expand @system-service | sort -u >"$B/allowed"
+	expand @privileged @resources | sort -u >"$B/denied"
+	awk '/execve\(".*\/listmilter"/ { on = 1 } on && $2 ~ /^[a-z_0-9]+\(/ {
+		sub(/\(.*/, "", $2); print $2 }' "$B/strace.out" | sort -u >"$B/called"
+	bad_calls=$( (comm -23 "$B/called" "$B/allowed"; comm -12 "$B/called" "$B/denied") | sort -u)
+	if [ ! -s "$B/called" ]; then
+		bad "no system calls traced"
+	elif [ -z "$bad_calls" ]; then
+		ok "all $(wc -l <"$B/called") system calls of the daemon pass the unit's SystemCallFilter"
+	else
+		bad "system calls the unit would refuse: $(echo $bad_calls)"
+	fi
+fi
 [ $fail -eq 0 ] || { echo "--- maillog"; cat "$B/pfx/log/maillog"; echo "--- milter"; cat "$B/milter.log"; }
 exit $fail
