@@ -104,15 +104,12 @@ struct msgctx {
 	size_t nrcpts, rcap;    /**< count and allocation */
 	char *list;             /**< the list this transaction posts to, or NULL */
 	bool request;           /**< it goes to list-request@ (moderators' confirm replies) */
-	bool mixed;             /**< the first recipient was not a list address */
 	struct spool spool;     /**< header and body bytes */
 	size_t header_bytes;    /**< header bytes seen */
 	size_t body_offset;     /**< where the body starts in the spool */
 	struct hdr_field *hdrs; /**< header fields as the MTA gave them (owned strings) */
 	size_t nhdrs, hdrcap;   /**< count and allocation */
-	bool too_big;           /**< a size limit was passed; the rest is not kept */
 	int deferred; /**< a verdict (enum verdict) kept for the next stage that replies */
-	const char *too_big_what; /**< which limit */
 };
 
 /** A connection from the MTA: one SMTP session. */
