@@ -7,3 +7,6 @@ lm_unit_test(test_scrub_store SOURCES unit/test_scrub_store.c ${LM_SCRUBFX} LIBS
 lm_unit_test(test_scrub_corpus SOURCES unit/test_scrub_corpus.c ${LM_SCRUBFX} LIBS lmarchive)
 lm_unit_test(test_scrub_opts SOURCES unit/test_scrub_opts.c LIBS lmarchive)
 lm_unit_test(test_scrub_fuzz SOURCES unit/test_scrub_fuzz.c ${LM_SCRUBFX} LIBS lmarchive)
+
+# The seed pipermail page reproduced through create, import and export.
+lm_script_test(seed_page integration/seed_page.sh)
