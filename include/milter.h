@@ -97,25 +97,26 @@ struct rcpt {
 
 /** A transaction: from MAIL FROM to end-of-message or abort. */
 struct msgctx {
-	struct runtime *rt;       /**< the snapshot this message works with (a reference) */
-	char qid[64];             /**< the queue id ({i}), "NOQUEUE" until known */
-	char *envfrom;            /**< MAIL FROM argument, with angle brackets */
-	struct rcpt *rcpts;       /**< accepted recipients */
-	size_t nrcpts, rcap;      /**< count and allocation */
-	char *list;               /**< the list this transaction posts to, or NULL */
-	bool mixed;               /**< the first recipient was not a list address */
-	struct spool spool;       /**< header and body bytes */
-	size_t header_bytes;      /**< header bytes seen */
-	size_t body_offset;       /**< where the body starts in the spool */
-	struct hdr_field *hdrs;   /**< header fields as the MTA gave them (owned strings) */
-	size_t nhdrs, hdrcap;     /**< count and allocation */
-	bool too_big;             /**< a size limit was passed; the rest is not kept */
-	const char *too_big_what; /**< which limit */
+	struct runtime *rt;     /**< the snapshot this message works with (a reference) */
+	char qid[64];           /**< the queue id ({i}), "NOQUEUE" until known */
+	char *envfrom;          /**< MAIL FROM argument, with angle brackets */
+	struct rcpt *rcpts;     /**< accepted recipients */
+	size_t nrcpts, rcap;    /**< count and allocation */
+	char *list;             /**< the list this transaction posts to, or NULL */
+	bool request;           /**< it goes to list-request@ (moderators' confirm replies) */
+	struct spool spool;     /**< header and body bytes */
+	size_t header_bytes;    /**< header bytes seen */
+	size_t body_offset;     /**< where the body starts in the spool */
+	struct hdr_field *hdrs; /**< header fields as the MTA gave them (owned strings) */
+	size_t nhdrs, hdrcap;   /**< count and allocation */
+	int deferred; /**< a verdict (enum verdict) kept for the next stage that replies */
 };
 
 /** A connection from the MTA: one SMTP session. */
 struct connctx {
 	char client_addr[64]; /**< the client's address, "" when unknown */
+	bool nr_hdr;          /**< the MTA expects no reply to headers (SMFIP_NR_HDR) */
+	bool nr_body;         /**< nor to body chunks (SMFIP_NR_BODY) */
 	struct msgctx *msg;   /**< the open transaction, or NULL */
 	unsigned long nmsgs;  /**< transactions seen */
 };
@@ -151,9 +152,17 @@ struct msgctx *msgctx_free(struct msgctx *m);
 /** @brief Messages alive now, for the SIGTERM drain. */
 unsigned long msgctx_active(void);
 
+/** @brief An end-of-message starts (archive, MTA changes): SIGTERM waits for it. */
+void msgctx_eom_begin(void);
+/** @brief That end-of-message is over. */
+void msgctx_eom_end(void);
+
 /**
- * @brief Wait until no message is alive or timeout_s passed.
- * @return true when none is alive.
+ * @brief Wait until no end-of-message is running, or timeout_s passed. libmilter stops
+ * serving idle connections on SIGTERM (the MTA then applies its default action, tempfail, and
+ * the client retries); what the drain guarantees is that a post being archived and fanned out
+ * finishes and is answered.
+ * @return true when none is running.
  */
 bool msgctx_drain(unsigned timeout_s);
 

@@ -59,9 +59,11 @@ static void sockaddr_text(const struct sockaddr *sa, char *out, size_t n)
 
 static sfsistat cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
-	struct connctx *c = calloc(1, sizeof(*c));
+	struct connctx *c = smfi_getpriv(ctx);
 
 	(void)host;
+	if (c == NULL) /* an MTA that skipped negotiation */
+		c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return SMFIS_TEMPFAIL;
 	sockaddr_text(addr, c->client_addr, sizeof(c->client_addr));
@@ -99,12 +101,34 @@ static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
 	return m ? to_sfsi(pipeline_rcpt(m, argv[0], &mta)) : SMFIS_TEMPFAIL;
 }
 
+/* Stages the MTA expects no reply for (SMFIP_NR_*) keep a verdict other than "go on" for the
+ * next stage that replies: the reply text set with it stays in the context until then. */
+static sfsistat cb_noreply(struct msgctx *m, bool nr, enum verdict v)
+{
+	if (!nr)
+		return to_sfsi(v);
+	if (v != V_CONTINUE && m->deferred == V_CONTINUE)
+		m->deferred = (int)v;
+	return SMFIS_NOREPLY;
+}
+
+/* Once a verdict is kept, later stages only pass it on. */
+static bool cb_deferred(const struct msgctx *m)
+{
+	return m->deferred != V_CONTINUE;
+}
+
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
+	struct connctx *c = smfi_getpriv(ctx);
 	struct mta mta;
 	struct msgctx *m = cb_msg(ctx, &mta);
 
-	return m ? to_sfsi(pipeline_header(m, name, value, &mta)) : SMFIS_TEMPFAIL;
+	if (m == NULL)
+		return c && c->nr_hdr ? SMFIS_NOREPLY : SMFIS_TEMPFAIL;
+	if (cb_deferred(m))
+		return c->nr_hdr ? SMFIS_NOREPLY : to_sfsi((enum verdict)m->deferred);
+	return cb_noreply(m, c->nr_hdr, pipeline_header(m, name, value, &mta));
 }
 
 static sfsistat cb_eoh(SMFICTX *ctx)
@@ -112,15 +136,22 @@ static sfsistat cb_eoh(SMFICTX *ctx)
 	struct mta mta;
 	struct msgctx *m = cb_msg(ctx, &mta);
 
-	return m ? to_sfsi(pipeline_eoh(m, &mta)) : SMFIS_TEMPFAIL;
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	return to_sfsi(cb_deferred(m) ? (enum verdict)m->deferred : pipeline_eoh(m, &mta));
 }
 
 static sfsistat cb_body(SMFICTX *ctx, unsigned char *p, size_t n)
 {
+	struct connctx *c = smfi_getpriv(ctx);
 	struct mta mta;
 	struct msgctx *m = cb_msg(ctx, &mta);
 
-	return m ? to_sfsi(pipeline_body(m, p, n, &mta)) : SMFIS_TEMPFAIL;
+	if (m == NULL)
+		return c && c->nr_body ? SMFIS_NOREPLY : SMFIS_TEMPFAIL;
+	if (cb_deferred(m))
+		return c->nr_body ? SMFIS_NOREPLY : to_sfsi((enum verdict)m->deferred);
+	return cb_noreply(m, c->nr_body, pipeline_body(m, p, n, &mta));
 }
 
 static double cb_now_ms(void)
@@ -136,7 +167,12 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	struct mta mta;
 	struct msgctx *m = cb_msg(ctx, &mta);
 	double t0 = cb_now_ms();
-	sfsistat s = m ? to_sfsi(pipeline_eom(m, &mta)) : SMFIS_TEMPFAIL;
+	sfsistat s = SMFIS_TEMPFAIL;
+
+	msgctx_eom_begin();
+	if (m != NULL)
+		s = to_sfsi(cb_deferred(m) ? (enum verdict)m->deferred : pipeline_eom(m, &mta));
+	msgctx_eom_end();
 
 	if (m != NULL)
 		log_debug(m->qid, "end of message: %.1f ms", cb_now_ms() - t0);
@@ -169,13 +205,17 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
                              unsigned long f3, unsigned long *pf0, unsigned long *pf1,
                              unsigned long *pf2, unsigned long *pf3)
 {
+	struct connctx *c = calloc(1, sizeof(*c));
+
 	(void)f2;
 	(void)f3;
-	if ((f0 & CB_ACTIONS) != CB_ACTIONS) {
+	if ((f0 & CB_ACTIONS) != CB_ACTIONS || c == NULL) {
 		log_err(NULL, "the MTA does not offer the milter actions listmilter needs (0x%lx)",
 		        f0);
+		free(c);
 		return SMFIS_REJECT;
 	}
+	smfi_setpriv(ctx, c); /* negotiation comes first: the connection context starts here */
 	*pf0 = CB_ACTIONS;
 	/* no SMFIP_HDR_LEADSPC: with it, the MTA also expects our added values to carry the space
 	 */

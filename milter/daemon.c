@@ -284,7 +284,7 @@ int daemon_run(struct config *cfg, const char *cfgpath, bool foreground)
 	/* drain: no new message gets a snapshot; those in flight finish with theirs */
 	runtime_shutdown();
 	if (!msgctx_drain(DAEMON_DRAIN_SECONDS))
-		log_warn(NULL, "stopping with %lu messages still in progress", msgctx_active());
+		log_warn(NULL, "stopping with an end-of-message still running");
 	log_notice(NULL, "stopped");
 	if (*ra.pid_file && unlink(ra.pid_file) != 0)
 		log_syserr(NULL, "cannot remove %s", ra.pid_file);
@@ -295,7 +295,7 @@ fail:
 	free(ra.data_dir);
 	free(ra.pid_file);
 	/* an env still in use by a message that would not finish stays open until exit */
-	if (ra.env != NULL && msgctx_active() == 0)
+	if (ra.env != NULL && msgctx_drain(0) && msgctx_active() == 0)
 		dbenv_close(ra.env);
 	return rc;
 }

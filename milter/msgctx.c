@@ -14,6 +14,7 @@
 static pthread_mutex_t msg_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t msg_gone = PTHREAD_COND_INITIALIZER;
 static unsigned long msg_alive;
+static unsigned long msg_in_eom;
 
 int msgctx_tempdir(const struct config *cfg, struct buf *out)
 {
@@ -137,6 +138,21 @@ unsigned long msgctx_active(void)
 	return n;
 }
 
+void msgctx_eom_begin(void)
+{
+	pthread_mutex_lock(&msg_lock);
+	msg_in_eom++;
+	pthread_mutex_unlock(&msg_lock);
+}
+
+void msgctx_eom_end(void)
+{
+	pthread_mutex_lock(&msg_lock);
+	if (--msg_in_eom == 0)
+		pthread_cond_broadcast(&msg_gone);
+	pthread_mutex_unlock(&msg_lock);
+}
+
 bool msgctx_drain(unsigned timeout_s)
 {
 	struct timespec until;
@@ -145,9 +161,9 @@ bool msgctx_drain(unsigned timeout_s)
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout_s;
 	pthread_mutex_lock(&msg_lock);
-	while (msg_alive > 0 && pthread_cond_timedwait(&msg_gone, &msg_lock, &until) == 0)
+	while (msg_in_eom > 0 && pthread_cond_timedwait(&msg_gone, &msg_lock, &until) == 0)
 		;
-	empty = msg_alive == 0;
+	empty = msg_in_eom == 0;
 	pthread_mutex_unlock(&msg_lock);
 	return empty;
 }

@@ -34,14 +34,15 @@ static enum verdict tempfail(struct msgctx *m, struct mta *mta, const char *what
 	return V_TEMPFAIL;
 }
 
-/* Which transaction a recipient belongs in: its list's name, or NULL for ordinary mail. */
-static bool rcpt_fits(const struct msgctx *m, const char *list)
+/* Which transaction a recipient belongs in: a list's posting address, a list's -request
+ * address, or ordinary mail (list NULL). */
+static bool rcpt_fits(const struct msgctx *m, const char *list, bool request)
 {
 	if (m->nrcpts == 0)
 		return true;
 	if (list == NULL)
 		return m->list == NULL;
-	return m->list != NULL && strcmp(m->list, list) == 0;
+	return m->list != NULL && strcmp(m->list, list) == 0 && m->request == request;
 }
 
 enum verdict pipeline_rcpt(struct msgctx *m, const char *rcpt, struct mta *mta)
@@ -49,6 +50,7 @@ enum verdict pipeline_rcpt(struct msgctx *m, const char *rcpt, struct mta *mta)
 	struct list *l = NULL;
 	enum list_addr_kind kind;
 	const char *name = NULL;
+	bool request = false;
 	enum verdict v = V_CONTINUE;
 	int rc;
 
@@ -57,18 +59,22 @@ enum verdict pipeline_rcpt(struct msgctx *m, const char *rcpt, struct mta *mta)
 	rc = lists_find_rcpt(m->rt->env, rcpt, &l, &kind);
 	if (rc != LM_OK && rc != LM_ENOENT)
 		return tempfail(m, mta, "list lookup failed", rc);
-	if (rc == LM_OK && kind == LIST_ADDR_POST)
+	if (rc == LM_OK && (kind == LIST_ADDR_POST || kind == LIST_ADDR_REQUEST)) {
 		name = list_name(l);
-	if (!rcpt_fits(m, name)) {
+		request = kind == LIST_ADDR_REQUEST;
+	}
+	if (!rcpt_fits(m, name, request)) {
 		log_info(m->qid, "rcpt %.200s deferred: a list post travels in its own transaction",
 		         rcpt);
 		v = reply(mta, V_TEMPFAIL, "452", "4.5.3",
 		          "Too many recipients: send list posts in their own transaction");
 	} else if (name != NULL && m->list == NULL && (m->list = strdup(name)) == NULL) {
 		v = tempfail(m, mta, "out of memory", LM_ENOMEM);
-	} else if ((rc = msgctx_add_rcpt(m, rcpt, name != NULL)) != LM_OK) {
+	} else if ((rc = msgctx_add_rcpt(m, rcpt, name != NULL && !request)) != LM_OK) {
 		v = tempfail(m, mta, "out of memory", rc);
 	}
+	if (v == V_CONTINUE && name != NULL)
+		m->request = request;
 	list_free(l);
 	return v;
 }
@@ -477,6 +483,56 @@ static enum verdict eom_decide(struct eom *e)
 	return v;
 }
 
+static const char *first_mailbox(InternetAddressList *al)
+{
+	int i, n = al ? internet_address_list_length(al) : 0;
+
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(al, i);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			return internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	}
+	return NULL;
+}
+
+/* Mail to list-request@: a moderator's "confirm <token>" reply approves or discards a held
+ * post (Mailman's confirm by email) and is consumed; anything else passes on unchanged. */
+static enum verdict eom_request(struct eom *e)
+{
+	static const char *names[] = {"Approved", "Approve", "X-Approved", "X-Approve"};
+	struct held_ctx c = {e->m->rt->env,  e->m->rt->cfg->sendmail_command,
+	                     &e->m->rt->key, time(NULL),
+	                     NULL,           e->m->qid};
+	struct held_reply_in in = {0};
+	GMimeObject *body = g_mime_message_get_body(e->msg);
+	enum held_reply out = HELD_REPLY_NONE;
+	char *text = NULL;
+	uint32_t id = 0;
+	size_t i;
+	int rc;
+
+	if (!e->m->rt->have_key)
+		return V_ACCEPT;
+	in.from = first_mailbox(g_mime_message_get_from(e->msg));
+	in.subject = g_mime_message_get_subject(e->msg);
+	for (i = 0; i < 4 && in.approved == NULL; i++)
+		in.approved = g_mime_object_get_header(GMIME_OBJECT(e->msg), names[i]);
+	if (body && GMIME_IS_TEXT_PART(body))
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+	in.body = text;
+	in.body_len = text ? strlen(text) : 0;
+	rc = held_mail_confirm(&c, e->l, &in, &out, &id);
+	g_free(text);
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot act on the confirmation", rc);
+	if (out == HELD_REPLY_NONE)
+		return V_ACCEPT;
+	log_info(e->m->qid, "confirm: list %s: held #%u %s by %.200s", e->m->list, (unsigned)id,
+	         held_reply_name(out), in.from ? in.from : "<>");
+	return V_DISCARD;
+}
+
 /* listctl stats' counters; best effort: a counter that cannot be written changes nothing.
  * Accepted posts are not counted here: a second durable commit per post costs a quarter of
  * the throughput; "posts" belongs in archive_append's own transaction. */
@@ -513,6 +569,10 @@ enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
 	}
 	/* the list's max_message_size is moderation's: Mailman holds such posts */
 	v = eom_parse(&e);
+	if (v == V_CONTINUE && m->request) {
+		v = eom_request(&e);
+		goto out;
+	}
 	if (v == V_CONTINUE)
 		v = eom_decide(&e);
 	eom_count(&e, v);

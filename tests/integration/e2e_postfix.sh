@@ -6,7 +6,6 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/harness.sh"
 . "$here/lib/scenario.sh"
-h_require_archive
 h_init "$@"
 command -v postfix >/dev/null && command -v smtp-sink >/dev/null || h_skip "postfix not installed"
 command -v swaks >/dev/null || h_skip "swaks not installed"

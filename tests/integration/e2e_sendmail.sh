@@ -5,7 +5,6 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/harness.sh"
 . "$here/lib/scenario.sh"
-h_require_archive
 # the download (apt-get, once, cached) has to happen before the namespace cuts the network
 if [ -z "${LM_IN_NS:-}" ] && [ "$(id -u)" -eq 0 ]; then
 	h_sendmail_tree || h_skip "cannot get sendmail 8.17 (apt-get download sendmail-bin failed)"

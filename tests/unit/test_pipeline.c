@@ -3,13 +3,16 @@
  * other mail are kept apart (452 4.5.3), member posts fan out (chgfrom, delrcpt, addrcpt with
  * nomail members left out), non-member actions, X-BeenThere loops, size limits, the spool.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dbenv.h"
 #include "holdq.h"
+#include "token.h"
 #include "lists.h"
 #include "lmerr.h"
 #include "milter.h"
@@ -175,6 +178,13 @@ static int count_held(const struct holdq_entry *e, void *arg)
 	return 0;
 }
 
+static int count_any(const struct holdq_entry *e, void *arg)
+{
+	(void)e;
+	++*(size_t *)arg;
+	return 0;
+}
+
 static void test_nonmember_actions(void **state)
 {
 	struct fx *fx = *state;
@@ -200,6 +210,59 @@ static void test_nonmember_actions(void **state)
 	assert_int_equal(held, 1);
 	assert_false(has(fx, "quarantine"));
 	assert_false(has(fx, "addrcpt"));
+}
+
+static int held_id(const struct holdq_entry *e, void *arg)
+{
+	*(uint32_t *)arg = e->id;
+	return 0;
+}
+
+/* A moderator's "confirm <token>" reply to list-request@ approves a held post. */
+static void test_confirm_by_mail(void **state)
+{
+	struct fx *fx = *state;
+	const char *kv[] = {"generic_nonmember_action=1", "owner=mod@example.org",
+	                    "moderator_password=secret"};
+	const char *spam = "From: eve@example.net\nTo: team@example.org\nSubject: hi\n\nhello\n";
+	struct runtime *rt = runtime_acquire();
+	char tok[TOKEN_LEN + 1], reply_text[512];
+	uint32_t id = 0;
+	size_t held = 0;
+	struct msgctx *m = new_msg("<eve@example.net>");
+
+	assert_true(rt->have_key);
+	assert_int_equal(lists_set(fx->env, "team", kv, 3, NULL), LM_OK);
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, spam), V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_DISCARD); /* held */
+	msgctx_free(m);
+	assert_int_equal(holdq_foreach(fx->env, "team", held_id, &id), LM_OK);
+	assert_true(id > 0);
+	assert_int_equal(token_make(&rt->key, TOKEN_CONFIRM, "team", id, time(NULL) + 3600, tok),
+	                 LM_OK);
+	runtime_release(rt);
+
+	/* mail to list-request that is no confirmation passes on */
+	m = new_msg("<someone@example.net>");
+	assert_int_equal(pipeline_rcpt(m, "<team-request@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_TEMPFAIL);
+	assert_int_equal(feed(m, fx, "From: someone@example.net\nSubject: help\n\nhelp\n"),
+	                 V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_ACCEPT);
+	msgctx_free(m);
+
+	snprintf(reply_text, sizeof(reply_text),
+	         "From: mod@example.org\nTo: team-request@example.org\nSubject: Re: confirm %s\n"
+	         "Approved: secret\n\nok\n",
+	         tok);
+	m = new_msg("<mod@example.org>");
+	assert_int_equal(pipeline_rcpt(m, "<team-request@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, reply_text), V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_DISCARD); /* consumed */
+	msgctx_free(m);
+	assert_int_equal(holdq_foreach(fx->env, "team", count_any, &held), LM_OK);
+	assert_int_equal(held, 0); /* approved: re-injected and no longer held */
 }
 
 static void test_loop_is_dropped(void **state)
@@ -313,6 +376,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_rcpt_groups, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_member_post_fans_out, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_nonmember_actions, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_confirm_by_mail, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_loop_is_dropped, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_size_limits, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_scrub_nondigest, setup, teardown),

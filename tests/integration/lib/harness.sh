@@ -111,6 +111,7 @@ PidFile $B/run/listmilter.pid
 Syslog no
 LogLevel debug
 BodyMemoryLimit 16K
+MaxHeaderBytes 8K
 EOC
 }
 
@@ -238,6 +239,10 @@ define(\`confHOSTS_FILE', \`/etc/hosts')
 define(\`confDONT_PROBE_INTERFACES', \`true')
 define(\`confBIND_OPTS', \`-DNSRCH -DEFNAMES')
 define(\`confTO_IDENT', \`0')
+dnl a busy test machine must not make sendmail refuse or queue (load average is system-wide)
+define(\`confREFUSE_LA', \`10000')
+define(\`confQUEUE_LA', \`10000')
+define(\`confDELAY_LA', \`0')
 define(\`QUEUE_DIR', \`$sm/mqueue')
 define(\`MSP_QUEUE_DIR', \`$sm/cmqueue')
 define(\`confPID_FILE', \`$B/sendmail.pid')
@@ -299,9 +304,5 @@ h_expect() { # h_expect DESCRIPTION COMMAND...
 	if "$@"; then echo "ok   $what"; else h_fail "$what"; fi
 }
 
-# The archive side must be real, not the link shims of milter/pending.
-h_require_archive() {
-	if [ -s "$LM_BUILD_DIR/milter/pending_shims.txt" ] && [ -z "${LM_E2E_FORCE:-}" ]; then
-		h_skip "listmilter was built with milter/pending link shims (the archive store or the scrubber is not merged yet)"
-	fi
-}
+# Kept for the scripts that call it: the archive side is always built in now.
+h_require_archive() { :; }

@@ -80,6 +80,18 @@ END OF BIG POST"
 	h_expect "big post: all 4000 lines arrived" test "$(grep -c '^line [0-9]* of a long post' "$f")" -eq 4000
 }
 
+# Headers past MaxHeaderBytes (8K here): 552 5.3.4 at the end of the data (the MTA asked for
+# no replies to single headers), nothing delivered.
+s_big_header() {
+	local port=$1 i args=()
+	for i in 1 2 3; do args+=(--add-header "X-Filler-$i: $(head -c 3000 /dev/zero | tr '\0' x)"); done
+	h_sink_clear
+	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN "${args[@]}" --body "filler body"
+	h_expect "header block past MaxHeaderBytes: 552 5.3.4" s_swaks_has "552 5.3.4"
+	sleep 1
+	h_expect "oversized headers: nothing delivered" bash -c "! grep -lq 'filler body' $B/sink/dump/* 2>/dev/null"
+}
+
 s_mixed() {
 	local port=$1 n
 	s_msg "$B/m2.eml" "mixed@a.test" "mixed recipients" "mixed body" \
@@ -191,6 +203,7 @@ s_all() {
 	s_lists
 	s_member_post "$1"
 	s_big_post "$1"
+	s_big_header "$1"
 	s_mixed "$1"
 	s_nonmember "$1"
 	s_archive_fault "$1"
