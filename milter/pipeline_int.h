@@ -31,6 +31,8 @@ struct rewrite {
 	struct hdr_edits e; /**< CookHeaders, delivery headers, Decorate's Content-* fixes */
 	struct buf body;    /**< the new body when body_set */
 	bool body_set;
+	bool wrap;             /**< from_is_list = 2: deliver a message/rfc822 wrapper */
+	unsigned long post_id; /**< the number a %d in subject_prefix became */
 };
 
 /** @brief Initialise an empty rewrite. */
@@ -39,7 +41,8 @@ void rewrite_init(struct rewrite *rw);
 void rewrite_clear(struct rewrite *rw);
 
 /**
- * @brief CookHeaders and SMTPDirect's delivery headers of a post (cookheaders.h).
+ * @brief CookHeaders of a post (cookheaders.h), with the poster's registered name for the
+ * From munging; the delivery headers come later, after Decorate (pipeline_rewrite()).
  * @param[in] m the message (header fields, envelope sender). @param[in] l the list.
  * @param[in] post_id the number a %d in subject_prefix becomes.
  * @param[out] rw edits appended.
@@ -56,11 +59,29 @@ int rewrite_archived(const struct rewrite *rw, GMimeMessage *msg);
 
 /**
  * @brief The delivered body: Decorate's header and footer on the post as received, or the
- * scrubbed message when scrub_nondigest is set (r->scrubbed).
- * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO.
+ * scrubbed message when scrub_nondigest is set (r->scrubbed), then SMTPDirect's Errors-To
+ * and Sender. With from_is_list = 2 (rw->wrap) the post goes into a message/rfc822 wrapper
+ * first (rewrite_wrap()).
+ * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EIO; LM_EINVAL.
  */
 int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_result *r,
                      struct rewrite *rw);
+
+/**
+ * @brief SMTPDirect's Errors-To and Sender for the delivered copy, against the header view h.
+ * @return LM_OK; LM_EINVAL; LM_ENOMEM; LM_ETOOBIG.
+ */
+int rewrite_delivery_headers(const struct list *l, const struct hdr_list *h, struct hdr_edits *e);
+
+/**
+ * @brief WrapMessage (from_is_list = 2), cookheaders.h step 3: rw->e (CookHeaders' edits)
+ * is replaced by the wrapper's edits, Decorate runs on the wrapper with
+ * dmarc_wrapped_view(), then the delivery headers; rw->body is the new body.
+ * @param[in] h the post's fields. @param[in] body the post's body (CRLF, as spooled).
+ * @return LM_OK; LM_ENOMEM; LM_ETOOBIG; LM_EINVAL.
+ */
+int rewrite_wrap(struct msgctx *m, const struct list *l, const struct hdr_list *h,
+                 const struct buf *body, struct rewrite *rw);
 
 /**
  * @brief Tell the MTA about the changes: header edits, then one unbroken run of body pieces.

@@ -1,0 +1,204 @@
+/*
+ * test_fidelity_pipeline.c: Mailman 2.1 details of the delivered and archived copies through
+ * the milter pipeline and the recorder MTA: from_is_list = 2 wraps the post, the From munge
+ * uses the member's registered name, Decorate comes before Errors-To/Sender.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "archive.h"
+#include "dbenv.h"
+#include "lists.h"
+#include "lmerr.h"
+#include "milter.h"
+#include "scrub.h"
+#include "testutil.h"
+
+struct fx {
+	char *dir;
+	struct dbenv *env;
+	struct buf log;
+	struct mta mta;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	const char *kv[] = {"archive=yes", "real_name=Team"};
+	const char *members[] = {"Ann Example <ann@example.com>", "bob@example.net"};
+	struct config *cfg;
+	char *p;
+
+	scrub_init();
+	fx->dir = testutil_tmpdir("fidelity");
+	p = testutil_path(fx->dir, "db");
+	assert_int_equal(dbenv_open(p, 1 << 30, 0, &fx->env), LM_OK);
+	free(p);
+	assert_int_equal(lists_create(fx->env, "team@example.org", kv, 2, NULL), LM_OK);
+	assert_int_equal(members_add(fx->env, "team", members, 2, NULL, NULL), LM_OK);
+	assert_int_equal(config_defaults(&cfg), LM_OK);
+	free(cfg->data_dir);
+	cfg->data_dir = strdup(fx->dir);
+	free(cfg->sendmail_command);
+	cfg->sendmail_command = strdup("/bin/true");
+	cfg->max_message_size = 200000;
+	assert_int_equal(runtime_install(cfg, fx->env), LM_OK);
+	p = testutil_path(fx->dir, "tmp");
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = testutil_path(fx->dir, "archives");
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	buf_init(&fx->log, 1 << 24);
+	mta_init_recorder(&fx->mta, &fx->log);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	runtime_shutdown();
+	dbenv_close(fx->env);
+	testutil_rmtree(fx->dir);
+	free(fx->dir);
+	buf_free(&fx->log);
+	free(fx);
+	return 0;
+}
+
+/* One post through RCPT, headers, body and end of message, as libmilter feeds it. */
+static enum verdict post(struct fx *fx, const char *text)
+{
+	const char *p = text, *eol, *colon;
+	enum verdict v = V_CONTINUE;
+	struct msgctx *m;
+
+	assert_int_equal(msgctx_new(&m), LM_OK);
+	m->envfrom = strdup("<ann@example.com>");
+	msgctx_set_qid(m, "TESTQID");
+	buf_reset(&fx->log);
+	v = pipeline_rcpt(m, "<team@example.org>", &fx->mta);
+	while (v == V_CONTINUE && *p && *p != '\n') {
+		char *name, *value;
+
+		eol = strchr(p, '\n');
+		while (eol[1] == ' ' || eol[1] == '\t')
+			eol = strchr(eol + 1, '\n');
+		colon = strchr(p, ':');
+		name = strndup(p, (size_t)(colon - p));
+		value = strndup(colon + 1, (size_t)(eol - colon - 1));
+		v = pipeline_header(m, name, value, &fx->mta);
+		free(name);
+		free(value);
+		p = eol + 1;
+	}
+	v = v == V_CONTINUE ? pipeline_eoh(m, &fx->mta) : v;
+	if (v == V_CONTINUE && *p)
+		v = pipeline_body(m, p + 1, strlen(p + 1), &fx->mta);
+	v = v == V_CONTINUE ? pipeline_eom(m, &fx->mta) : v;
+	msgctx_free(m);
+	return v;
+}
+
+static void set(struct fx *fx, const char *kv)
+{
+	assert_int_equal(lists_set(fx->env, "team", &kv, 1, NULL), LM_OK);
+}
+
+static const char *log_has(struct fx *fx, const char *s)
+{
+	const char *p = strstr(buf_cstr(&fx->log), s);
+
+	if (p == NULL)
+		fprintf(stderr, "missing \"%s\" in:\n%s\n", s, buf_cstr(&fx->log));
+	assert_non_null(p);
+	return p;
+}
+
+static void test_wrap(void **state)
+{
+	struct fx *fx = *state;
+	const char *body, *errs, *ct;
+	struct article a;
+	uint32_t seq;
+
+	set(fx, "from_is_list=2");
+	set(fx, "subject_prefix=[Team] ");
+	assert_int_equal(post(fx, "From: Ann <ann@example.com>\nTo: team@example.org\n"
+	                          "Subject: hello\nMessage-ID: <w1@example.com>\n"
+	                          "Approved: secret\n\nHello list.\n"),
+	                 V_ACCEPT);
+	/* the outer message: the list's From, the cooked Subject, a wrapper of the post */
+	log_has(fx, "chgheader From 1 (delete)\n");
+	log_has(fx, "addheader From Ann via Team <team@example.org>\n");
+	log_has(fx, "addheader Subject [Team] hello\n");
+	log_has(fx, "addheader Reply-To Ann <ann@example.com>\n");
+	log_has(fx, "addheader List-Id ");
+	log_has(fx, "addheader MIME-Version 1.0\n");
+	/* Decorate's default footer wraps the message/rfc822 in a multipart/mixed */
+	ct = log_has(fx, "addheader Content-Type multipart/mixed;");
+	errs = log_has(fx, "addheader Errors-To team-bounces@example.org\n");
+	assert_true(errs > ct); /* Errors-To and Sender after Decorate, as SMTPDirect */
+	assert_null(strstr(buf_cstr(&fx->log), "chgheader Content-Type"));
+	assert_null(strstr(buf_cstr(&fx->log), "addheader Content-Disposition"));
+	body = log_has(fx, "replacebody ");
+	log_has(fx, "Content-Type: message/rfc822");
+	/* the post inside is the original after Cleanse: no prefix, no Approved */
+	assert_non_null(strstr(body, "\nFrom: Ann <ann@example.com>\n"));
+	assert_non_null(strstr(body, "\nSubject: hello\n"));
+	assert_null(strstr(body, "secret"));
+	assert_non_null(strstr(body, "Hello list."));
+	assert_non_null(strstr(body, "Team mailing list"));
+	/* the archived copy: Cleanse only, no prefix and no List-* headers (spec 0, 8.3) */
+	assert_int_equal(archive_find_msgid(fx->env, "team", "<w1@example.com>", &seq), LM_OK);
+	assert_int_equal(archive_get(fx->env, "team", seq, &a), LM_OK);
+	assert_string_equal(a.subject, "hello");
+	assert_string_equal(a.author, "Ann");
+	article_clear(&a);
+}
+
+static void test_wrap_without_footer(void **state)
+{
+	struct fx *fx = *state;
+
+	set(fx, "from_is_list=2");
+	set(fx, "msg_footer=");
+	assert_int_equal(post(fx, "From: ann@example.com\nTo: team@example.org\nSubject: "
+	                          "hi\nMessage-ID: <w2@x>\n"
+	                          "Content-Type: text/plain; charset=us-ascii\n\nHi.\n"),
+	                 V_ACCEPT);
+	log_has(fx, "chgheader Content-Type 1 (delete)\n");
+	log_has(fx, "addheader Content-Type message/rfc822\n");
+	log_has(fx, "addheader Content-Disposition inline\n");
+	/* no display name: the member's registered name (getMemberName) */
+	log_has(fx, "addheader From Ann Example via Team <team@example.org>\n");
+	log_has(fx, "Content-Type: text/plain; charset=us-ascii\n\nHi.\n");
+}
+
+static void test_munge_member_name(void **state)
+{
+	struct fx *fx = *state;
+
+	set(fx, "from_is_list=1");
+	assert_int_equal(post(fx, "From: ann@example.com\nTo: team@example.org\nSubject: "
+	                          "hi\nMessage-ID: <m1@x>\n\nHi.\n"),
+	                 V_ACCEPT);
+	log_has(fx, "Ann Example via Team <team@example.org>");
+	/* without wrapping, Decorate's edits come before Errors-To too */
+	assert_true(log_has(fx, "Errors-To") > log_has(fx, "Content-Transfer-Encoding"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_wrap_without_footer, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_munge_member_name, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
