@@ -328,11 +328,11 @@ static enum verdict eom_deliver(struct eom *e)
 /* CookHeaders before archiving: Mailman archives the cooked post (prefix, X-BeenThere). */
 static enum verdict eom_cook(struct eom *e)
 {
-	uint32_t next = 0;
-	int rc = LM_OK;
+	unsigned long next = 0;
+	int rc = postid_take(e->m, e->l, &next);
 
-	if (archive_next_number(e->m->rt->env, list_name(e->l), &next) != LM_OK)
-		next = 0;
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot number the post", rc);
 	/* a password or an approval token must never reach the members or the archive */
 	if (e->mo.pm.approved_header != NULL)
 		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, e->mo.pm.approved_header, 1, NULL, false);

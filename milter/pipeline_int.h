@@ -84,6 +84,27 @@ int rewrite_wrap(struct msgctx *m, const struct list *l, const struct hdr_list *
                  const struct buf *body, struct rewrite *rw);
 
 /**
+ * @brief A hash of what a retry of the post carries unchanged: its From, To, Cc, Subject,
+ * Date, In-Reply-To, References, Content-Type, Reply-To and Sender fields and its body (not
+ * the MTA's Received lines or queue id).
+ * @param[out] seed 32 bytes.
+ * @return LM_OK; LM_EIO; LM_ETOOBIG; LM_ENOMEM.
+ */
+int post_seed(struct msgctx *m, unsigned char seed[32]);
+
+/**
+ * @brief Mailman's post_id for a post, when the list's subject_prefix shows one ("%d"):
+ * DB_META "post_id:<list>" holds the next number (starting at 1, or after the posts already
+ * archived); each new post takes it and the counter moves on, in one durable write that also
+ * records the number under the post's identity (its Message-ID, else post_seed()). A retry of
+ * the post (the MTA tries again after a 4xx) thus gets the same number, cooks the same
+ * Subject, and the archive dedupes it. Lists without "%" keep no counter.
+ * @param[out] out the number, or 0 when the prefix shows none.
+ * @return LM_OK; LM_ETOOBIG; LM_EDB; LM_EIO; LM_ENOMEM.
+ */
+int postid_take(struct msgctx *m, const struct list *l, unsigned long *out);
+
+/**
  * @brief Tell the MTA about the changes: header edits, then one unbroken run of body pieces.
  * @return LM_OK; LM_EIO; LM_EINVAL.
  */

@@ -81,6 +81,7 @@ static enum verdict post(struct fx *fx, const char *text)
 	m->envfrom = strdup("<ann@example.com>");
 	msgctx_set_qid(m, "TESTQID");
 	buf_reset(&fx->log);
+	mta_init_recorder(&fx->mta, &fx->log); /* a new transaction: a new body run */
 	v = pipeline_rcpt(m, "<team@example.org>", &fx->mta);
 	while (v == V_CONTINUE && *p && *p != '\n') {
 		char *name, *value;
@@ -192,12 +193,53 @@ static void test_munge_member_name(void **state)
 	assert_true(log_has(fx, "Errors-To") > log_has(fx, "Content-Transfer-Encoding"));
 }
 
+/* A post's delivered Subject (the last one the recorder saw). */
+static void want_subject(struct fx *fx, const char *text, const char *subject)
+{
+	char line[256];
+
+	if (post(fx, text) != V_ACCEPT)
+		fprintf(stderr, "%s", buf_cstr(&fx->log));
+	snprintf(line, sizeof(line), "addheader Subject %s\n", subject);
+	log_has(fx, line);
+}
+
+static void test_post_id(void **state)
+{
+	struct fx *fx = *state;
+	const char *p1 = "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: Hello\n"
+	                 "Message-ID: <n1@example.com>\n\nOne.\n";
+	const char *p2 = "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: Re: Hello\n"
+	                 "Message-ID: <n2@example.com>\n\nTwo.\n";
+	const char *p3 = "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: no id\n"
+	                 "Received: from x by y id AAA; Mon, 4 Feb 2019 11:34:56 +0000\n\nThree.\n";
+	const char *p3b =
+	        "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: no id\n"
+	        "Received: from x by y id BBB; Mon, 4 Feb 2019 11:34:56 +0000\n\nThree.\n";
+	size_t articles, periods;
+
+	set(fx, "subject_prefix=[Team %d] ");
+	want_subject(fx, p1, "[Team 1] Hello");
+	want_subject(fx, p2, "[Team 2] Re: Hello");
+	/* the MTA retries the first post: same number, archived once */
+	want_subject(fx, p1, "[Team 1] Hello");
+	want_subject(fx, p3, "[Team 3] no id");
+	/* a retry without a Message-ID: another Received line, the same post and number */
+	want_subject(fx, p3b, "[Team 3] no id");
+	assert_int_equal(archive_count(fx->env, "team", &articles, &periods), LM_OK);
+	assert_int_equal(articles, 3);
+	/* a list without a number in its prefix keeps no counter */
+	set(fx, "subject_prefix=[Team] ");
+	want_subject(fx, p1, "[Team] Hello");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_wrap_without_footer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_munge_member_name, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_post_id, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
