@@ -217,10 +217,14 @@ static enum verdict eom_archive(struct eom *e)
 	struct scrub_opts o = {0};
 	struct article a;
 	struct buf root;
+	time_t received = time(NULL);
 	int rc;
 
 	if (!list_get_bool(e->l, "archive") && !nondigest)
 		return V_CONTINUE;
+	if (list_get_bool(e->l, "archive") &&
+	    (rc = archdate_apply(e->m, e->l, e->msg, &received)) != LM_OK)
+		return tempfail(e->m, e->mta, "cannot date the archived copy", rc);
 	buf_init(&root, 4096);
 	buf_printf(&root, "%s/archives/%s", cfg->data_dir, list_name(e->l));
 	o.list_name = list_name(e->l);
@@ -230,7 +234,7 @@ static enum verdict eom_archive(struct eom *e)
 	o.lcset = list_get(e->l, "archive_charset");
 	o.html_sanitizer = (int)list_get_int(e->l, "html_sanitizer");
 	o.use_filename = list_get_bool(e->l, "scrub_use_filename");
-	o.received = time(NULL);
+	o.received = received;
 	o.limits = (struct scrub_limits){cfg->max_header_bytes, cfg->max_mime_depth,
 	                                 cfg->max_mime_parts, cfg->max_decoded_bytes};
 	o.qid = e->m->qid;

@@ -93,6 +93,33 @@ int rewrite_wrap(struct msgctx *m, const struct list *l, const struct hdr_list *
 int post_seed(struct msgctx *m, unsigned char seed[32]);
 
 /**
+ * @brief A DB_META key for something kept about one post across MTA retries:
+ * "<prefix>:<list>\0" + SHA-256 of its Message-ID, else its post_seed().
+ * @param[out] k the key (appended).
+ * @return LM_OK; LM_EIO; LM_ETOOBIG; LM_ENOMEM.
+ */
+int post_key(struct msgctx *m, const char *prefix, const char *list, struct buf *k);
+
+/**
+ * @brief The value stored under key, or store *v there (one durable write) when there is none.
+ * @param[in,out] v the value to keep; the kept one on return.
+ * @return LM_OK; LM_ETOOBIG; LM_EDB; LM_ENOMEM.
+ */
+int post_remember(struct dbenv *env, struct buf *key, uint64_t *v);
+
+/**
+ * @brief ArchRunner's dates for the archived copy of a live post (spec 0, steps 1-2): when
+ * Date is missing, unparseable or more than 15 days off, it becomes the received time
+ * (formatdate, "-0000") and the original goes to X-Original-Date; X-List-Received-Date is
+ * always added. The received time of a post whose Date is replaced is remembered under its
+ * identity (post_key "received"), so a retry dates, files and dedupes the same.
+ * @param[in,out] msg the parsed post (the archived copy).
+ * @param[in,out] received the arrival time (now); the remembered one when Date is replaced.
+ * @return LM_OK; LM_ETOOBIG; LM_EDB; LM_EIO; LM_ENOMEM.
+ */
+int archdate_apply(struct msgctx *m, const struct list *l, GMimeMessage *msg, time_t *received);
+
+/**
  * @brief Mailman's post_id for a post, when the list's subject_prefix shows one ("%d"):
  * DB_META "post_id:<list>" holds the next number (starting at 1, or after the posts already
  * archived); each new post takes it and the counter moves on, in one durable write that also

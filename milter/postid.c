@@ -132,21 +132,51 @@ static int take_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 	return put_u64(txn, dbi, &t->pk, t->n);
 }
 
-/* DB_META "post_id:<list>" (the next number) and "post_id:<list>\0<sha256 of identity>". */
-static int take_keys(struct msgctx *m, const char *list, struct take *t)
+int post_key(struct msgctx *m, const char *prefix, const char *list, struct buf *k)
 {
 	unsigned char seed[32];
 	const char *id;
 	size_t len = 0;
 	int rc;
 
-	rc = buf_printf(&t->ck, "post_id:%s", list);
-	rc = rc ? rc : buf_append(&t->pk, t->ck.data, t->ck.len + 1);
+	rc = buf_printf(k, "%s:%s", prefix, list);
+	rc = rc ? rc : buf_append(k, "", 1);
 	if (rc == LM_OK && (id = header_msgid(m, &len)) != NULL)
 		rc = EVP_Digest(id, len, seed, NULL, EVP_sha256(), NULL) ? LM_OK : LM_ENOMEM;
 	else if (rc == LM_OK)
 		rc = post_seed(m, seed);
-	return rc ? rc : buf_append(&t->pk, seed, sizeof(seed));
+	return rc ? rc : buf_append(k, seed, sizeof(seed));
+}
+
+/* DB_META "post_id:<list>" (the next number) and "post_id:<list>\0<sha256 of identity>". */
+static int take_keys(struct msgctx *m, const char *list, struct take *t)
+{
+	int rc = buf_printf(&t->ck, "post_id:%s", list);
+
+	return rc ? rc : post_key(m, "post_id", list, &t->pk);
+}
+
+static int remember_fn(MDB_txn *txn, struct dbenv *env, void *arg)
+{
+	struct take *t = arg;
+	MDB_dbi dbi = dbenv_dbi(env, DB_META);
+	bool found;
+	int rc;
+
+	if ((rc = get_u64(txn, dbi, &t->pk, &t->n, &found)) != 0 || found)
+		return rc;
+	t->n = t->first;
+	return put_u64(txn, dbi, &t->pk, t->n);
+}
+
+int post_remember(struct dbenv *env, struct buf *key, uint64_t *v)
+{
+	struct take t = {.pk = *key, .first = *v};
+	int rc = dbenv_write(env, remember_fn, &t);
+
+	if (rc == LM_OK)
+		*v = t.n;
+	return rc;
 }
 
 int postid_take(struct msgctx *m, const struct list *l, unsigned long *out)

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <time.h>
+
+#include "../../milter/pipeline_int.h" /* archdate_apply() */
 #include "archive.h"
 #include "dbenv.h"
 #include "lists.h"
@@ -215,7 +218,7 @@ static void test_post_id(void **state)
 	                 "Received: from x by y id AAA; Mon, 4 Feb 2019 11:34:56 +0000\n\nThree.\n";
 	const char *p3b =
 	        "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: no id\n"
-	        "Received: from x by y id BBB; Mon, 4 Feb 2019 11:34:56 +0000\n\nThree.\n";
+	        "Received: from x by y id BBB; Mon, 4 Feb 2019 11:39:56 +0000\n\nThree.\n";
 	size_t articles, periods;
 
 	set(fx, "subject_prefix=[Team %d] ");
@@ -233,6 +236,103 @@ static void test_post_id(void **state)
 	want_subject(fx, p1, "[Team] Hello");
 }
 
+/* The archived article of a Message-ID. */
+static void archived(struct fx *fx, const char *msgid, struct article *a)
+{
+	uint32_t seq;
+
+	assert_int_equal(archive_find_msgid(fx->env, "team", msgid, &seq), LM_OK);
+	assert_int_equal(archive_get(fx->env, "team", seq, a), LM_OK);
+}
+
+/* ArchRunner: a Date 20 years off and a missing Date both become the received time. */
+static void test_archived_dates(void **state)
+{
+	struct fx *fx = *state;
+	time_t now = time(NULL);
+	struct article a;
+
+	assert_int_equal(post(fx, "From: Ann <ann@example.com>\nTo: team@example.org\n"
+	                          "Subject: old\nDate: Thu, 01 Apr 1999 10:00:00 +0000\n"
+	                          "Message-ID: <d1@example.com>\n\nOld clock.\n"),
+	                 V_ACCEPT);
+	archived(fx, "<d1@example.com>", &a);
+	assert_true(a.date >= now - 5 && a.date <= time(NULL) + 5);
+	assert_non_null(strstr(a.datestr, " -0000"));
+	assert_null(strstr(a.datestr, "1999"));
+	article_clear(&a);
+	assert_int_equal(post(fx, "From: Ann <ann@example.com>\nTo: team@example.org\n"
+	                          "Subject: undated\nMessage-ID: <d2@example.com>\n\nNo date.\n"),
+	                 V_ACCEPT);
+	archived(fx, "<d2@example.com>", &a);
+	assert_true(a.date >= now - 5 && a.date <= time(NULL) + 5);
+	assert_non_null(strstr(a.datestr, " -0000"));
+	article_clear(&a);
+}
+
+static GMimeMessage *parse(const char *text)
+{
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+
+	g_object_unref(p);
+	g_object_unref(st);
+	assert_non_null(m);
+	return m;
+}
+
+static const char *hdr(GMimeMessage *msg, const char *name)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+
+	return v ? v : "(none)";
+}
+
+/* The headers ArchRunner writes, on the parsed post itself. */
+static void test_archdate_headers(void **state)
+{
+	struct msgctx *m;
+	GMimeMessage *msg;
+	time_t rcvd = 1549280096; /* Mon, 04 Feb 2019 11:34:56 */
+
+	(void)state;
+	assert_int_equal(msgctx_new(&m), LM_OK);
+	m->list = strdup("team");
+	assert_int_equal(msgctx_add_header(m, "Message-ID", " <h1@example.com>"), LM_OK);
+	msg = parse("From: a@example.com\nDate: Thu, 01 Apr 1999 10:00:00 +0000\n\nx\n");
+	{
+		struct list *l = NULL;
+
+		assert_int_equal(lists_get(m->rt->env, "team", &l), LM_OK);
+		assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
+		assert_int_equal(rcvd, 1549280096);
+		assert_string_equal(hdr(msg, "Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
+		assert_string_equal(hdr(msg, "X-Original-Date"), "Thu, 01 Apr 1999 10:00:00 +0000");
+		assert_string_equal(hdr(msg, "X-List-Received-Date"),
+		                    "Mon, 04 Feb 2019 11:34:56 -0000");
+		g_object_unref(msg);
+		/* within 15 days: Date kept, only X-List-Received-Date added */
+		msg = parse("From: a@example.com\nDate: Sat, 02 Feb 2019 10:00:00 +0000\n\nx\n");
+		assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
+		assert_string_equal(hdr(msg, "Date"), "Sat, 02 Feb 2019 10:00:00 +0000");
+		assert_string_equal(hdr(msg, "X-Original-Date"), "(none)");
+		assert_string_equal(hdr(msg, "X-List-Received-Date"),
+		                    "Mon, 04 Feb 2019 11:34:56 -0000");
+		g_object_unref(msg);
+		/* a retry a minute later, no Date: the first arrival time is remembered */
+		rcvd += 60;
+		msg = parse("From: a@example.com\n\nx\n");
+		assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
+		assert_int_equal(rcvd, 1549280096);
+		assert_string_equal(hdr(msg, "Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
+		assert_string_equal(hdr(msg, "X-Original-Date"), "(none)");
+		g_object_unref(msg);
+		list_free(l);
+	}
+	msgctx_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +340,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_wrap_without_footer, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_munge_member_name, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_post_id, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_archived_dates, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_archdate_headers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
