@@ -218,6 +218,7 @@ static enum verdict eom_archive(struct eom *e)
 	struct article a;
 	struct buf root;
 	time_t received = time(NULL);
+	unsigned char seed[32];
 	int rc;
 
 	if (!list_get_bool(e->l, "archive") && !nondigest)
@@ -238,6 +239,10 @@ static enum verdict eom_archive(struct eom *e)
 	o.limits = (struct scrub_limits){cfg->max_header_bytes, cfg->max_mime_depth,
 	                                 cfg->max_mime_parts, cfg->max_decoded_bytes};
 	o.qid = e->m->qid;
+	if ((rc = post_msgid_seed(e->m, e->msg, seed, &o.msgid_seed)) != LM_OK) {
+		buf_free(&root);
+		return tempfail(e->m, e->mta, "cannot read the spooled message", rc);
+	}
 	e->scrubbed = true;
 	rc = scrub_message(e->msg, &o, &e->sr, nondigest);
 	buf_free(&root);

@@ -93,6 +93,16 @@ int rewrite_wrap(struct msgctx *m, const struct list *l, const struct hdr_list *
 int post_seed(struct msgctx *m, unsigned char seed[32]);
 
 /**
+ * @brief The scrubber's msgid_seed for a post without a Message-ID (post_seed()), so its
+ * generated Message-ID and attachment directory are the same on every MTA retry.
+ * @param[out] seed 32 bytes of storage. @param[out] out seed, or NULL when the post has a
+ * Message-ID.
+ * @return LM_OK; LM_EIO; LM_ETOOBIG; LM_ENOMEM.
+ */
+int post_msgid_seed(struct msgctx *m, GMimeMessage *msg, unsigned char seed[32],
+                    const unsigned char **out);
+
+/**
  * @brief A DB_META key for something kept about one post across MTA retries:
  * "<prefix>:<list>\0" + SHA-256 of its Message-ID, else its post_seed().
  * @param[out] k the key (appended).

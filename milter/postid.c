@@ -203,3 +203,17 @@ int postid_take(struct msgctx *m, const struct list *l, unsigned long *out)
 	buf_free(&t.pk);
 	return rc;
 }
+
+int post_msgid_seed(struct msgctx *m, GMimeMessage *msg, unsigned char seed[32],
+                    const unsigned char **out)
+{
+	const char *id = g_mime_object_get_header(GMIME_OBJECT(msg), "Message-ID");
+	int rc;
+
+	*out = NULL;
+	if (id != NULL && id[strspn(id, " \t\r\n")] != '\0')
+		return LM_OK;
+	if ((rc = post_seed(m, seed)) == LM_OK)
+		*out = seed;
+	return rc;
+}

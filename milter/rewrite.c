@@ -249,6 +249,10 @@ int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_
 	if (r != NULL && r->scrubbed != NULL && list_get_bool(l, "scrub_nondigest") &&
 	    (part = g_mime_message_get_mime_part(r->scrubbed)) == NULL)
 		return LM_EIO;
+	/* the scrubber made up a Message-ID: the members get it too (inside a wrapper) */
+	if (r != NULL && r->generated_msgid && r->message_id != NULL &&
+	    (rc = hdr_edits_push(&rw->e, HDR_ADD, "Message-ID", 0, r->message_id, !rw->wrap)))
+		return rc;
 	buf_init(&body, m->rt->cfg->max_message_size + 1);
 	if (part != NULL) {
 		rc = scrubbed_bytes(part, &body);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <time.h>
@@ -333,6 +334,74 @@ static void test_archdate_headers(void **state)
 	msgctx_free(m);
 }
 
+/* Files below dir (recursively, lock files aside); *dups counts names with Mailman's "-0001" style
+ * suffix. */
+static size_t count_files(const char *dir, size_t *dups)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char *p;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || strstr(de->d_name, ".lock") != NULL)
+			continue;
+		p = testutil_path(dir, de->d_name);
+		assert_int_equal(stat(p, &st), 0);
+		if (S_ISDIR(st.st_mode))
+			n += count_files(p, dups);
+		else
+			n++, *dups += strstr(de->d_name, "-0001") != NULL;
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+/* A post without Message-ID, tried twice by the MTA (its Received line differs): the same
+ * generated Message-ID, the same <hash8> directory, no second file, one article. */
+static void test_generated_msgid_retry(void **state)
+{
+	struct fx *fx = *state;
+	char text[2048], date[64], *att, id1[128] = "";
+	const char *p;
+	size_t articles, periods, dups = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	for (int i = 0; i < 2; i++) {
+		snprintf(text, sizeof(text),
+		         "Received: from x by y id %s; Mon, 4 Feb 2019 11:3%d:56 +0000\n"
+		         "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: file\n"
+		         "Date: %s\nMIME-Version: 1.0\n"
+		         "Content-Type: multipart/mixed; boundary=\"XX\"\n\n"
+		         "--XX\nContent-Type: text/plain\n\nSee attached.\n"
+		         "--XX\nContent-Type: application/octet-stream; name=\"d.bin\"\n"
+		         "Content-Transfer-Encoding: base64\n\nU0VDUkVUU0VDUkVUU0VDUkVU\n"
+		         "--XX--\n",
+		         i ? "BBB" : "AAA", i, date);
+		assert_int_equal(post(fx, text), V_ACCEPT);
+		p = log_has(fx, "addheader Message-ID <mailman.");
+		if (i == 0)
+			snprintf(id1, sizeof(id1), "%.*s", (int)strcspn(p, "\n"), p);
+		else
+			assert_int_equal(strncmp(p, id1, strlen(id1)), 0);
+	}
+	assert_non_null(strstr(id1, ".team@example.org>"));
+	att = testutil_path(fx->dir, "archives/team/attachments");
+	assert_int_equal(count_files(att, &dups), 1);
+	assert_int_equal(dups, 0);
+	free(att);
+	assert_int_equal(archive_count(fx->env, "team", &articles, &periods), LM_OK);
+	assert_int_equal(articles, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +411,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_post_id, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_archived_dates, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_archdate_headers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_generated_msgid_retry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
