@@ -11,12 +11,12 @@
 
 #include <time.h>
 
-#include "../../milter/pipeline_int.h" /* archdate_apply() */
 #include "archive.h"
 #include "dbenv.h"
 #include "lists.h"
 #include "lmerr.h"
 #include "milter.h"
+#include "pipeline_int.h" /* archdate_apply(): milter/ is on this test's include path */
 #include "scrub.h"
 #include "testutil.h"
 
@@ -294,43 +294,37 @@ static const char *hdr(GMimeMessage *msg, const char *name)
 static void test_archdate_headers(void **state)
 {
 	struct msgctx *m;
+	struct list *l = NULL;
 	GMimeMessage *msg;
 	time_t rcvd = 1549280096; /* Mon, 04 Feb 2019 11:34:56 */
 
 	(void)state;
 	assert_int_equal(msgctx_new(&m), LM_OK);
-	m->list = strdup("team");
 	assert_int_equal(msgctx_add_header(m, "Message-ID", " <h1@example.com>"), LM_OK);
+	assert_int_equal(lists_get(m->rt->env, "team", &l), LM_OK);
 	msg = parse("From: a@example.com\nDate: Thu, 01 Apr 1999 10:00:00 +0000\n\nx\n");
-	{
-		struct list *l = NULL;
-
-		assert_int_equal(lists_get(m->rt->env, "team", &l), LM_OK);
-		assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
-		assert_int_equal(rcvd, 1549280096);
-		assert_string_equal(hdr(msg, "Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
-		assert_string_equal(hdr(msg, "X-Original-Date"), "Thu, 01 Apr 1999 10:00:00 +0000");
-		assert_string_equal(hdr(msg, "X-List-Received-Date"),
-		                    "Mon, 04 Feb 2019 11:34:56 -0000");
-		g_object_unref(msg);
-		/* within 15 days: Date kept, only X-List-Received-Date added */
-		msg = parse("From: a@example.com\nDate: Sat, 02 Feb 2019 10:00:00 +0000\n\nx\n");
-		assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
-		assert_string_equal(hdr(msg, "Date"), "Sat, 02 Feb 2019 10:00:00 +0000");
-		assert_string_equal(hdr(msg, "X-Original-Date"), "(none)");
-		assert_string_equal(hdr(msg, "X-List-Received-Date"),
-		                    "Mon, 04 Feb 2019 11:34:56 -0000");
-		g_object_unref(msg);
-		/* a retry a minute later, no Date: the first arrival time is remembered */
-		rcvd += 60;
-		msg = parse("From: a@example.com\n\nx\n");
-		assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
-		assert_int_equal(rcvd, 1549280096);
-		assert_string_equal(hdr(msg, "Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
-		assert_string_equal(hdr(msg, "X-Original-Date"), "(none)");
-		g_object_unref(msg);
-		list_free(l);
-	}
+	assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
+	assert_int_equal(rcvd, 1549280096);
+	assert_string_equal(hdr(msg, "Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
+	assert_string_equal(hdr(msg, "X-Original-Date"), "Thu, 01 Apr 1999 10:00:00 +0000");
+	assert_string_equal(hdr(msg, "X-List-Received-Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
+	g_object_unref(msg);
+	/* within 15 days: Date kept, only X-List-Received-Date added */
+	msg = parse("From: a@example.com\nDate: Sat, 02 Feb 2019 10:00:00 +0000\n\nx\n");
+	assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
+	assert_string_equal(hdr(msg, "Date"), "Sat, 02 Feb 2019 10:00:00 +0000");
+	assert_string_equal(hdr(msg, "X-Original-Date"), "(none)");
+	assert_string_equal(hdr(msg, "X-List-Received-Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
+	g_object_unref(msg);
+	/* a retry a minute later, no Date: the first arrival time is remembered */
+	rcvd += 60;
+	msg = parse("From: a@example.com\n\nx\n");
+	assert_int_equal(archdate_apply(m, l, msg, &rcvd), LM_OK);
+	assert_int_equal(rcvd, 1549280096);
+	assert_string_equal(hdr(msg, "Date"), "Mon, 04 Feb 2019 11:34:56 -0000");
+	assert_string_equal(hdr(msg, "X-Original-Date"), "(none)");
+	g_object_unref(msg);
+	list_free(l);
 	msgctx_free(m);
 }
 
