@@ -64,11 +64,15 @@ static int member_name(struct msgctx *m, const struct list *l, const struct hdr_
 int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, struct rewrite *rw)
 {
 	struct hdr_list h = {m->hdrs, m->nhdrs};
+	const char *env = m->envfrom ? m->envfrom + (*m->envfrom == '<') : "";
+	char *sender = strndup(env, strcspn(env, ">")); /* Mailman's original_sender: bare */
 	struct member mem = {0};
 	struct cook_settings cs;
 	struct buf store;
 	int rc;
 
+	if (sender == NULL)
+		return LM_ENOMEM;
 	buf_init(&store, 0);
 	rc = cook_settings_from_list(l, &cs, &store);
 	if (rc == LM_OK && cs.from_is_list) {
@@ -79,9 +83,10 @@ int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, 
 		cs.post_id = post_id;
 		rw->post_id = post_id;
 		rw->wrap = cs.from_is_list == 2;
-		rc = cook_headers(&cs, &h, m->envfrom, mem.real_name, m->qid, &rw->e);
+		rc = cook_headers(&cs, &h, sender, mem.real_name, m->qid, &rw->e);
 	}
 	member_clear(&mem);
+	free(sender);
 	buf_free(&store);
 	return rc;
 }

@@ -193,6 +193,12 @@ static void test_munge_member_name(void **state)
 	                          "hi\nMessage-ID: <m1@x>\n\nHi.\n"),
 	                 V_ACCEPT);
 	log_has(fx, "Ann Example via Team <team@example.org>");
+	/* no From address at all: the envelope sender, bare, and its registered name */
+	assert_int_equal(post(fx, "From: undisclosed\nTo: team@example.org\nSubject: hi\n"
+	                          "Message-ID: <m2@x>\n\nHi.\n"),
+	                 V_ACCEPT);
+	log_has(fx, "addheader From Ann Example via Team <team@example.org>\n");
+	log_has(fx, "addheader Reply-To ann@example.com\n");
 	/* without wrapping, Decorate's edits come before Errors-To too */
 	assert_true(log_has(fx, "Errors-To") > log_has(fx, "Content-Transfer-Encoding"));
 }
