@@ -220,6 +220,22 @@ s_hold_approve() {
 	h_expect "approved post logged" grep -q "approved by a moderator" "$B/milter.log"
 }
 
+# ArchRunner's date clobbering: a post dated 1999 is archived under the time it arrived.
+s_dates() {
+	local port=$1 y
+	h_ctl create dated@$H_DOMAIN archive=yes >/dev/null || h_die "listctl create dated failed"
+	h_ctl member add dated ann@a.test >/dev/null || h_die "listctl add failed"
+	mkdir -p "$B/data/archives/dated" && chown nobody:postfix "$B/data/archives/dated"
+	s_msg "$B/md.eml" "dated@a.test" "old clock" "old clock body"
+	sed -i -e "s/^To: team@/To: dated@/" -e "s/^Date: .*/Date: Thu, 01 Apr 1999 10:00:00 +0000\r/" "$B/md.eml"
+	h_swaks "$port" --from ann@a.test --to dated@$H_DOMAIN --data @"$B/md.eml"
+	h_expect "post dated 1999 accepted (250)" s_swaks_ok
+	h_expect "listctl export dated" h_ctl export dated "$B/www/dated"
+	y=$(date -u +%Y)
+	h_expect "archived under its arrival, not 1999" bash -c \
+		"ls -d $B/www/dated/$y-* >/dev/null && ! ls -d $B/www/dated/1999-* 2>/dev/null"
+}
+
 s_all() {
 	s_lists
 	s_member_post "$1"
@@ -230,4 +246,5 @@ s_all() {
 	s_nonmember "$1"
 	s_archive_fault "$1"
 	s_export
+	s_dates "$1"
 }
