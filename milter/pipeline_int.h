@@ -85,8 +85,8 @@ int rewrite_wrap(struct msgctx *m, const struct list *l, const struct hdr_list *
 
 /**
  * @brief A hash of what a retry of the post carries unchanged: its From, To, Cc, Subject,
- * Date, In-Reply-To, References, Content-Type, Reply-To and Sender fields and its body (not
- * the MTA's Received lines or queue id).
+ * Date, In-Reply-To, References, Content-Type, Message-ID, Reply-To and Sender fields and its
+ * body (not the MTA's Received lines or queue id).
  * @param[out] seed 32 bytes.
  * @return LM_OK; LM_EIO; LM_ETOOBIG; LM_ENOMEM.
  */
@@ -104,7 +104,8 @@ int post_msgid_seed(struct msgctx *m, GMimeMessage *msg, unsigned char seed[32],
 
 /**
  * @brief A DB_META key for something kept about one post across MTA retries:
- * "<prefix>:<list>\0" + SHA-256 of its Message-ID, else its post_seed().
+ * "<prefix>:<list>\0" + its post_seed() (two posts that share a Message-ID but differ are
+ * kept apart).
  * @param[out] k the key (appended).
  * @return LM_OK; LM_EIO; LM_ETOOBIG; LM_ENOMEM.
  */
@@ -133,7 +134,7 @@ int archdate_apply(struct msgctx *m, const struct list *l, GMimeMessage *msg, ti
  * @brief Mailman's post_id for a post, when the list's subject_prefix shows one ("%d"):
  * DB_META "post_id:<list>" holds the next number (starting at 1, or after the posts already
  * archived); each new post takes it and the counter moves on, in one durable write that also
- * records the number under the post's identity (its Message-ID, else post_seed()). A retry of
+ * records the number under the post's identity (post_key()). A retry of
  * the post (the MTA tries again after a 4xx) thus gets the same number, cooks the same
  * Subject, and the archive dedupes it. Lists without "%" keep no counter.
  * @param[out] out the number, or 0 when the prefix shows none.

@@ -15,9 +15,9 @@
 #include "pipeline_int.h"
 
 /* Header fields a retry carries unchanged (the MTA's own Received lines differ). */
-static const char *const stable[] = {"From",     "To",          "Cc",         "Subject",
-                                     "Date",     "In-Reply-To", "References", "Content-Type",
-                                     "Reply-To", "Sender"};
+static const char *const stable[] = {"From",       "To",          "Cc",         "Subject",
+                                     "Date",       "In-Reply-To", "References", "Content-Type",
+                                     "Message-ID", "Reply-To",    "Sender"};
 
 static bool is_stable(const char *name)
 {
@@ -55,20 +55,6 @@ int post_seed(struct msgctx *m, unsigned char seed[32])
 	EVP_MD_CTX_free(c);
 	buf_free(&body);
 	return rc != LM_OK ? rc : ok ? LM_OK : LM_ENOMEM;
-}
-
-/* The post's Message-ID header (trimmed), or NULL. */
-static const char *header_msgid(const struct msgctx *m, size_t *len)
-{
-	struct hdr_list h = {m->hdrs, m->nhdrs};
-	const char *v = hdr_list_get(&h, "Message-ID", 0);
-
-	if (v == NULL)
-		return NULL;
-	*len = strlen(v);
-	while (*len > 0 && strchr(" \t\r\n", v[*len - 1]))
-		(*len)--;
-	return *len ? v : NULL;
 }
 
 /** One numbering: in: key of the counter and of the post; out: the number. */
@@ -135,20 +121,15 @@ static int take_fn(MDB_txn *txn, struct dbenv *env, void *arg)
 int post_key(struct msgctx *m, const char *prefix, const char *list, struct buf *k)
 {
 	unsigned char seed[32];
-	const char *id;
-	size_t len = 0;
 	int rc;
 
 	rc = buf_printf(k, "%s:%s", prefix, list);
 	rc = rc ? rc : buf_append(k, "", 1);
-	if (rc == LM_OK && (id = header_msgid(m, &len)) != NULL)
-		rc = EVP_Digest(id, len, seed, NULL, EVP_sha256(), NULL) ? LM_OK : LM_ENOMEM;
-	else if (rc == LM_OK)
-		rc = post_seed(m, seed);
+	rc = rc ? rc : post_seed(m, seed);
 	return rc ? rc : buf_append(k, seed, sizeof(seed));
 }
 
-/* DB_META "post_id:<list>" (the next number) and "post_id:<list>\0<sha256 of identity>". */
+/* DB_META "post_id:<list>" (the next number) and "post_id:<list>\0<post_seed>". */
 static int take_keys(struct msgctx *m, const char *list, struct take *t)
 {
 	int rc = buf_printf(&t->ck, "post_id:%s", list);

@@ -236,8 +236,13 @@ static void test_post_id(void **state)
 	want_subject(fx, p3, "[Team 3] no id");
 	/* a retry without a Message-ID: another Received line, the same post and number */
 	want_subject(fx, p3b, "[Team 3] no id");
+	/* another post that reuses a Message-ID is not a retry */
+	want_subject(fx,
+	             "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: Hello\n"
+	             "Message-ID: <n1@example.com>\n\nOne, edited.\n",
+	             "[Team 4] Hello");
 	assert_int_equal(archive_count(fx->env, "team", &articles, &periods), LM_OK);
-	assert_int_equal(articles, 3);
+	assert_int_equal(articles, 4);
 	/* a list without a number in its prefix keeps no counter */
 	set(fx, "subject_prefix=[Team] ");
 	want_subject(fx, p1, "[Team] Hello");
