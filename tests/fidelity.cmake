@@ -2,3 +2,4 @@
 lm_unit_test(test_article SOURCES unit/test_article.c LIBS lmarchive)
 lm_unit_test(test_fidelity_pipeline SOURCES unit/test_fidelity_pipeline.c LIBS lmmilter)
 target_include_directories(test_fidelity_pipeline PRIVATE ${CMAKE_SOURCE_DIR}/milter)
+lm_unit_test(test_scrub_seed_msgid SOURCES unit/test_scrub_seed_msgid.c unit/scrubfx.c LIBS lmarchive)
