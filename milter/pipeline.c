@@ -289,7 +289,7 @@ static enum verdict eom_archive(struct eom *e)
 		return V_CONTINUE;
 	if ((rc = pipeline_article(e->msg, &e->sr, &a)) != LM_OK)
 		return tempfail(e->m, e->mta, "cannot build the archived article", rc);
-	rc = archive_append(e->m->rt->env, list_name(e->l), &a, 0, &e->existed);
+	rc = archive_post(e->m->rt->env, list_name(e->l), &a, &e->existed);
 	e->seq = a.seq;
 	article_clear(&a);
 	if (rc != LM_OK)
@@ -597,8 +597,9 @@ static enum verdict eom_request(struct eom *e)
 }
 
 /* listctl stats' counters; best effort: a counter that cannot be written changes nothing.
- * Accepted posts are not counted here: a second durable commit per post costs a quarter of
- * the throughput; "posts" belongs in archive_append's own transaction. */
+ * An archived post was counted in "posts" by archive_post() in its own transaction (a second
+ * durable commit per post costs a quarter of the throughput); only a post accepted without
+ * being archived (archive off) is counted here. */
 static void eom_count(const struct eom *e, enum verdict v)
 {
 	const char *c = NULL;
@@ -610,6 +611,8 @@ static void eom_count(const struct eom *e, enum verdict v)
 		c = "tempfails";
 	else if (v == V_DISCARD)
 		c = e->held ? "held" : "discarded";
+	else if (v == V_ACCEPT && !e->archived && !e->m->request)
+		c = "posts";
 	if (c != NULL && (rc = stats_add(e->m->rt->env, e->m->list, c, 1)) != LM_OK)
 		log_debug(e->m->qid, "cannot count %s: %s", c, lm_strerror(rc));
 }
