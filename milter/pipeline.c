@@ -489,6 +489,16 @@ static enum spf_res eom_spf(struct eom *e, const char *sender)
 	return r;
 }
 
+/* The decision's reason for the log: the rule's, and the poster when it is not the sender. */
+static void eom_why(struct eom *e, const char *sender)
+{
+	const char *poster = e->mo.d.poster ? e->mo.d.poster : "";
+
+	buf_puts(&e->why, e->mo.d.reason && *e->mo.d.reason ? e->mo.d.reason : "posting allowed");
+	if (*poster && strcasecmp(poster, sender) != 0)
+		buf_printf(&e->why, "; poster %s", poster);
+}
+
 static enum verdict eom_decide(struct eom *e)
 {
 	enum mod_approval ap = MOD_NONE;
@@ -518,9 +528,7 @@ static enum verdict eom_decide(struct eom *e)
 	if (ap == MOD_APPROVED)
 		buf_puts(&e->why, "approved by a moderator");
 	else
-		buf_printf(&e->why, "%s%s%s", e->mo.d.poster ? e->mo.d.poster : "<>",
-		           e->mo.d.reason && *e->mo.d.reason ? ": " : "",
-		           e->mo.d.reason ? e->mo.d.reason : "");
+		eom_why(e, sender);
 	if (ap == MOD_DUPLICATE) {
 		decided(e->m, "a second copy of an approved post");
 		v = V_DISCARD;
