@@ -18,7 +18,7 @@ command -v dnsmasq >/dev/null || h_skip "dnsmasq not installed"
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$B/etc/resolv.conf"
 dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
 	--listen-address=127.0.0.1 --port=53 --user=root --pid-file="$B/dnsmasq.pid" \
-	--local=/test/ \
+	--local=/test/ --server=/down.test/127.0.0.9#5399 \
 	--txt-record=pass.test,"v=spf1 ip4:127.0.0.1 -all" \
 	--txt-record=fail.test,"v=spf1 -all" \
 	--log-facility="$B/dnsmasq.log" &
@@ -38,12 +38,13 @@ L=spf@$H_DOMAIN
 
 h_ctl create "$L" real_name=Spf moderator=mod@pass.test moderator_password=pw1 \
 	generic_nonmember_action=hold >/dev/null || h_die "listctl create failed"
-h_ctl member add spf ann@pass.test bob@pass.test eve@fail.test >/dev/null ||
+h_ctl member add spf ann@pass.test bob@pass.test eve@fail.test dan@down.test >/dev/null ||
 	h_die "listctl member add failed"
 mkdir -p "$B/data/archives/spf" && chown nobody:postfix "$B/data/archives/spf"
 
-# post FROM TAG [BODY-BYTES]: one post; the transcript is in $B/swaks.out
-post() {
+# mk FROM TAG [BODY-BYTES]: write $B/TAG.eml; post FROM TAG [BODY-BYTES]: and send it to
+# the list (the transcript is in $B/swaks.out)
+mk() {
 	local from=$1 tag=$2 pad=${3:-0}
 	{
 		printf 'From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@e2e.test>\r\n' \
@@ -52,7 +53,10 @@ post() {
 		printf 'body of %s\r\n' "$tag"
 		[ "$pad" -gt 0 ] && head -c "$pad" /dev/zero | tr '\0' 'x' | fold -w 70 | sed 's/$/\r/'
 	} >"$B/$tag.eml"
-	h_swaks "$P" --from "$from" --to "$L" --data @"$B/$tag.eml"
+}
+post() {
+	mk "$@"
+	h_swaks "$P" --from "$1" --to "$L" --data @"$B/$2.eml"
 }
 got_250() { grep -qE "<- *250 .*(queued|accepted)" "$B/swaks.out"; }
 got() { grep -qE -- "<\*\* *$1" "$B/swaks.out"; }
@@ -87,6 +91,23 @@ h_expect "Received-SPF: pass is the top header of the delivered copy" \
 	bash -c "[[ '$top' == 'Received-SPF: pass '* ]]"
 h_expect "log_decision line for the accepted post" decision ann@pass.test accept
 h_expect "posts counter 1 after one accepted post" test "$(stat_of posts)" = 1
+
+# --- DNS down (TempError): never loses mail, the member's post goes out as usual
+post dan@down.test dnsdown
+h_expect "SPF temperror: 250" got_250
+h_expect "SPF temperror: delivered" delivered dnsdown
+h_expect "SPF temperror: Received-SPF says temperror" \
+	grep -q '^Received-SPF: temperror' "$(h_sink_grep 'body of dnsdown' | head -1)"
+
+# --- ordinary mail (no list address): not SPF-checked, no header added
+mk ann@pass.test ordinary
+h_swaks "$P" --from ann@pass.test --to someone@else.test --data @"$B/ordinary.eml"
+h_expect "ordinary mail: delivered" delivered ordinary
+no_spf_header() { # FILE: it exists and has no Received-SPF
+	[ -f "$1" ] && ! grep -q '^Received-SPF' "$1"
+}
+h_expect "ordinary mail: no Received-SPF" \
+	no_spf_header "$(h_sink_grep 'body of ordinary' | head -1)"
 
 # --- a non-member: held, the moderator notified with Mailman's subject; listctl approve
 post stranger@none.test heldpost
@@ -167,5 +188,5 @@ sleep 2
 h_expect "email approval: ann got exactly one copy" test "$(copies mailapproved ann@pass.test)" -eq 1
 h_expect "email approval: archived exactly once" test "$(stat_of articles)" -eq $((a0 + 1))
 h_expect "email approval: the queue is empty" test -z "$(h_ctl held spf)"
-h_expect "posts counter: member + two approved = 3" test "$(stat_of posts)" = 3
+h_expect "posts counter: two members + two approved = 4" test "$(stat_of posts)" = 4
 exit $H_FAILED
