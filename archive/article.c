@@ -11,6 +11,7 @@
 
 #include "archive.h"
 #include "lmerr.h"
+#include "txt_unobscure.h"
 #include "scrub.h"
 
 #define SANE_SKEW (15 * 86400) /* ARCHIVER_ALLOWABLE_SANE_DATE_SKEW */
@@ -466,19 +467,27 @@ fail:
 	return rc;
 }
 
+/* The body as UTF-8 (pipermail wrote the list charset; Latin-1 is the fallback), with the
+ * addresses pipermail obscured made addresses again so pages link them as pipermail did. */
 static int txt_body(struct article *a, const char *body, size_t len)
 {
-	char *conv;
-	int rc;
+	char *conv = NULL;
+	struct buf plain;
+	int rc = LM_ENOMEM;
 
-	if (g_utf8_validate(body, (gssize)len, NULL))
-		rc = article_set(&a->body, body, len);
-	else if ((conv = g_convert(body, (gssize)len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL))) {
-		rc = article_set(&a->body, conv, strlen(conv));
-		g_free(conv);
-	} else {
-		rc = LM_ENOMEM;
+	buf_init(&plain, len + len / 8 + 1);
+	if (!g_utf8_validate(body, (gssize)len, NULL) &&
+	    (conv = g_convert(body, (gssize)len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL)) == NULL)
+		goto out;
+	if (conv) {
+		body = conv;
+		len = strlen(conv);
 	}
+	if ((rc = txt_unobscure(body, len, &plain)) == LM_OK)
+		rc = article_set(&a->body, buf_cstr(&plain), plain.len);
+out:
+	g_free(conv);
+	buf_free(&plain);
 	a->body_len = rc == LM_OK ? strlen(a->body) : 0;
 	return rc;
 }
