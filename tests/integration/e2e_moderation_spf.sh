@@ -7,9 +7,11 @@
 # notice to the forged sender) or refused 550 5.7.23; max_message_size holds; an email
 # approval token works once; log_decision() lines; the "posts" counter.
 # The non-member 550 5.7.1 reject texts are e2e_moderation.sh's.
+# With the argument "sendmail" the same runs through a private Sendmail 8.17 instead.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/harness.sh"
 h_init "$@"
+mta=${1:-postfix}
 command -v smtp-sink >/dev/null || h_skip "smtp-sink (postfix) not installed"
 command -v swaks >/dev/null || h_skip "swaks not installed"
 command -v dnsmasq >/dev/null || h_skip "dnsmasq not installed"
@@ -26,14 +28,25 @@ for _ in $(seq 50); do [ -s "$B/dnsmasq.pid" ] && break; sleep 0.1; done
 [ -s "$B/dnsmasq.pid" ] || h_die "dnsmasq did not start"
 
 h_start_sink
-h_milter_conf "unix:$B/run/listmilter.sock"
+if [ "$mta" = sendmail ]; then
+	command -v m4 >/dev/null || h_skip "m4 not installed"
+	h_sendmail_tree || h_skip "cannot get sendmail 8.17 (apt-get download sendmail-bin failed)"
+	P=$H_SENDMAIL_PORT
+	h_milter_conf "inet:$H_MILTER_INET_PORT@127.0.0.1"
+else
+	P=$H_POSTFIX_PORT
+	h_milter_conf "unix:$B/run/listmilter.sock"
+fi
 {
 	echo "SPFCheckLoopback yes"
-	echo "SendmailCommand $here/lib/smtp_inject.sh $H_POSTFIX_PORT"
+	echo "SendmailCommand $here/lib/smtp_inject.sh $P"
 } >>"$B/listmilter.conf"
 h_start_milter
-h_postfix_start "unix:$B/run/listmilter.sock"
-P=$H_POSTFIX_PORT
+if [ "$mta" = sendmail ]; then
+	h_sendmail_start "inet:$H_MILTER_INET_PORT@127.0.0.1"
+else
+	h_postfix_start "unix:$B/run/listmilter.sock"
+fi
 L=spf@$H_DOMAIN
 
 h_ctl create "$L" real_name=Spf moderator=mod@pass.test moderator_password=pw1 \
@@ -51,7 +64,9 @@ mk() {
 			"$from" "$L" "$tag" "$tag"
 		printf 'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n'
 		printf 'body of %s\r\n' "$tag"
-		[ "$pad" -gt 0 ] && head -c "$pad" /dev/zero | tr '\0' 'x' | fold -w 70 | sed 's/$/\r/'
+		# whole CRLF lines (Sendmail refuses a bare CR)
+		[ "$pad" -gt 0 ] && { head -c "$pad" /dev/zero | tr '\0' 'x'; echo; } |
+			fold -w 70 | sed 's/$/\r/'
 	} >"$B/$tag.eml"
 }
 post() {
