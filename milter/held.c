@@ -335,9 +335,9 @@ int held_expire(const struct held_ctx *c, const struct list *l, size_t *n)
 	         days, days == 1 ? "" : "s");
 	for (i = 0; i < count; i++) {
 		rc = held_reject(c, l, ids[i], reason);
-		if (rc == LM_OK)
-			log_notice(c->qid, "moderation: %s #%u expired after %ld days",
-			           list_name(l), ids[i], days);
+		if (rc == LM_OK) /* held_reject() logged the decision, with this reason */
+			log_debug(c->qid, "moderation: %s #%u expired after %ld days", list_name(l),
+			          ids[i], days);
 		else if (first == LM_OK)
 			first = rc;
 		if (rc == LM_OK && n)
