@@ -104,6 +104,8 @@ top=$(awk '/^X-(Client|Helo|Mail|Rcpt)-/ { next }
 	{ print; exit }' "$f")
 h_expect "Received-SPF: pass is the top header of the delivered copy" \
 	bash -c "[[ '$top' == 'Received-SPF: pass '* ]]"
+h_expect "Received-SPF names the client, the sender and the HELO name (xxfi_helo)" \
+	grep -qE '^Received-SPF: pass .*client-ip=127\.0\.0\.1;.*envelope-from=<?ann@pass\.test>?;.*helo=client\.test;' "$f"
 h_expect "log_decision line for the accepted post" decision ann@pass.test accept
 h_expect "posts counter 1 after one accepted post" test "$(stat_of posts)" = 1
 
