@@ -67,10 +67,94 @@ static char *to_utf8(char *s)
 	return out;
 }
 
+/* The end of the encoded word at s (after its "?="), or NULL: Python's ecre,
+ * =?charset?q|b?text?= followed by a blank or the end of the line. */
+static const char *encoded_word(const char *s, const char *eol)
+{
+	const char *p;
+
+	if (eol - s < 8 || s[0] != '=' || s[1] != '?')
+		return NULL;
+	for (p = s + 2; p < eol && *p != '?'; p++)
+		;
+	if (eol - p < 5 || !strchr("qQbB", p[1]) || p[2] != '?')
+		return NULL;
+	for (p += 3; p + 1 < eol; p++)
+		if (p[0] == '?' && p[1] == '=' && (p + 2 == eol || p[2] == ' ' || p[2] == '\t'))
+			return p + 2;
+	return NULL;
+}
+
+/* Append a piece; *plain says whether the last piece was plain text. Python's make_header()
+ * puts one space between plain and encoded pieces; GMime drops the blanks between encoded
+ * words, so one space before each encoded word after the first is right either way. Plain
+ * after plain: decode_header() joins the parts of one line with a space (join), whole lines
+ * without encoded words with nothing. */
+static char *put_piece(char *o, const char *out, const char *p, size_t n, bool enc, bool join,
+                       bool *plain)
+{
+	if (o > out && (enc || !*plain || join))
+		*o++ = ' ';
+	memcpy(o, p, n);
+	*plain = !enc;
+	return o + n;
+}
+
+/* One line that holds encoded words, as decode_header() splits it: plain parts stripped. */
+static char *words_line(char *o, const char *out, const char *s, const char *eol, bool *plain)
+{
+	const char *t = s, *w, *e;
+
+	while (t < eol) {
+		for (w = t; w < eol && (e = encoded_word(w, eol)) == NULL; w++)
+			;
+		const char *a = t, *z = w;
+
+		while (a < z && strchr(" \t", *a))
+			a++;
+		while (z > a && strchr(" \t", z[-1]))
+			z--;
+		if (z > a)
+			o = put_piece(o, out, a, (size_t)(z - a), false, true, plain);
+		if (w >= eol)
+			break;
+		o = put_piece(o, out, w, (size_t)(e - w), true, false, plain);
+		t = e;
+	}
+	return o;
+}
+
+/* Python's decode_header()+make_header() on a value with encoded words, rewritten so that
+ * GMime's decoder gives the same text: lines without encoded words are kept whole (blanks
+ * included), plain parts of lines with encoded words are stripped, and plain and encoded
+ * pieces are joined by one space. So "[List]\n\t=?..?=" reads "[List] ...", not a tab. */
+static char *unfold_words(const char *s)
+{
+	char *out = malloc(2 * strlen(s) + 2), *o = out;
+	bool plain = false, has;
+	const char *eol, *p;
+
+	if (out == NULL)
+		return NULL;
+	for (; *s; s = *eol ? eol + 1 : eol) {
+		eol = s + strcspn(s, "\r\n");
+		for (has = false, p = s; p < eol && !has; p++)
+			has = encoded_word(p, eol) != NULL;
+		if (has)
+			o = words_line(o, out, s, eol, &plain);
+		else if (eol > s)
+			o = put_piece(o, out, s, (size_t)(eol - s), false, false, &plain);
+		if (*eol == '\r' && eol[1] == '\n')
+			eol++;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* RFC 2047 decoding of unfolded header text; the result is UTF-8 (malloc'ed). */
 static char *decode_text(const char *raw)
 {
-	char *u = unfold(raw), *d, *out;
+	char *u = strstr(raw, "=?") ? unfold_words(raw) : unfold(raw), *d, *out;
 
 	if (u == NULL)
 		return NULL;

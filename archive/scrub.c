@@ -76,11 +76,23 @@ static char *scrub_raw_header(GMimeMessage *msg, const char *name)
 	return out;
 }
 
-/* Utils.unique_message_id(): <mailman.serial.time.pid.list@host>, kept in the message. */
+static unsigned long seed_u32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 |
+	       p[3];
+}
+
+/* Utils.unique_message_id(): <mailman.serial.time.pid.list@host>, kept in the message. With a
+ * seed the three numbers come from it (same shape), so a retried post gets the same one. */
 static char *scrub_new_msgid(GMimeMessage *msg, const struct scrub_opts *o)
 {
-	char *id = g_strdup_printf("<mailman.%u.%ld.%ld.%s@%s>", atomic_fetch_add(&scrub_serial, 1),
-	                           (long)time(NULL), (long)getpid(), o->list_name, o->host);
+	const unsigned char *sd = o->msgid_seed;
+	char *id = sd ? g_strdup_printf("<mailman.%lu.%lu.%lu.%s@%s>", seed_u32(sd) % 1000000,
+	                                seed_u32(sd + 4) & 0x7fffffffUL, seed_u32(sd + 8) % 4194304,
+	                                o->list_name, o->host)
+	              : g_strdup_printf("<mailman.%u.%ld.%ld.%s@%s>",
+	                                atomic_fetch_add(&scrub_serial, 1), (long)time(NULL),
+	                                (long)getpid(), o->list_name, o->host);
 	char *ret = id ? strdup(id) : NULL;
 
 	if (ret)

@@ -35,6 +35,11 @@ struct scrub_opts {
 	const char *from_line;    /**< the mbox From_ line, or NULL */
 	struct scrub_limits limits;
 	const char *qid; /**< queue id for log lines, or NULL */
+	/** 32 bytes that identify the post across MTA retries (a hash of what a retry carries
+	 * unchanged), or NULL. When set, a generated Message-ID takes its serial, time and pid
+	 * fields from the seed instead of a counter, the clock and getpid(): a retry then gets
+	 * the same Message-ID, the same <hash8> directory, and reuses its attachment files. */
+	const unsigned char *msgid_seed;
 };
 
 /** The scrubbed post. scrub_result_clear() frees it. */

@@ -259,10 +259,15 @@ static enum verdict eom_archive(struct eom *e)
 	struct scrub_opts o = {0};
 	struct article a;
 	struct buf root;
+	time_t received = time(NULL);
+	unsigned char seed[32];
 	int rc;
 
 	if (!list_get_bool(e->l, "archive") && !nondigest)
 		return V_CONTINUE;
+	if (list_get_bool(e->l, "archive") &&
+	    (rc = archdate_apply(e->m, e->l, e->msg, &received)) != LM_OK)
+		return tempfail(e->m, e->mta, "cannot date the archived copy", rc);
 	buf_init(&root, 4096);
 	buf_printf(&root, "%s/archives/%s", cfg->data_dir, list_name(e->l));
 	o.list_name = list_name(e->l);
@@ -272,10 +277,14 @@ static enum verdict eom_archive(struct eom *e)
 	o.lcset = list_get(e->l, "archive_charset");
 	o.html_sanitizer = (int)list_get_int(e->l, "html_sanitizer");
 	o.use_filename = list_get_bool(e->l, "scrub_use_filename");
-	o.received = time(NULL);
+	o.received = received;
 	o.limits = (struct scrub_limits){cfg->max_header_bytes, cfg->max_mime_depth,
 	                                 cfg->max_mime_parts, cfg->max_decoded_bytes};
 	o.qid = e->m->qid;
+	if ((rc = post_msgid_seed(e->m, e->msg, seed, &o.msgid_seed)) != LM_OK) {
+		buf_free(&root);
+		return tempfail(e->m, e->mta, "cannot read the spooled message", rc);
+	}
 	e->scrubbed = true;
 	rc = scrub_message(e->msg, &o, &e->sr, nondigest);
 	buf_free(&root);
@@ -369,11 +378,11 @@ static enum verdict eom_deliver(struct eom *e)
 /* CookHeaders before archiving: Mailman archives the cooked post (prefix, X-BeenThere). */
 static enum verdict eom_cook(struct eom *e)
 {
-	uint32_t next = 0;
-	int rc = LM_OK;
+	unsigned long next = 0;
+	int rc = postid_take(e->m, e->l, &next);
 
-	if (archive_next_number(e->m->rt->env, list_name(e->l), &next) != LM_OK)
-		next = 0;
+	if (rc != LM_OK)
+		return tempfail(e->m, e->mta, "cannot number the post", rc);
 	/* a password or an approval token must never reach the members or the archive */
 	if (e->mo.pm.approved_header != NULL)
 		rc = hdr_edits_push(&e->rw.e, HDR_DELETE, e->mo.pm.approved_header, 1, NULL, false);

@@ -8,6 +8,7 @@
 
 #include "lmerr.h"
 #include "pipeline_int.h"
+#include "pyhdr.h"
 
 /* libmilter splits replacement bodies into 64 KB packets itself; this only bounds our calls. */
 #define REWRITE_CHUNK (64 * 1024)
@@ -26,9 +27,67 @@ void rewrite_clear(struct rewrite *rw)
 	rw->body_set = false;
 }
 
+/* The poster's registered name, as CookHeaders' From munging asks getMemberName() when the
+ * From has no display name: the one From address, else the envelope sender. */
+static int member_name(struct msgctx *m, const struct list *l, const struct hdr_list *h,
+                       struct member *mem)
+{
+	size_t n = hdr_list_count(h, "From"), good = 0, nfa = 0, i;
+	const char **vals = calloc(n + 1, sizeof(*vals));
+	const char *env = m->envfrom ? m->envfrom + (*m->envfrom == '<') : "";
+	struct pyhdr_addr *fa = NULL;
+	char *addr = NULL;
+	int rc;
+
+	if (vals == NULL)
+		return LM_ENOMEM;
+	for (i = 0; i < n; i++)
+		vals[i] = hdr_list_get(h, "From", i);
+	rc = pyhdr_getaddresses(vals, n, &fa, &nfa);
+	for (i = 0; rc == LM_OK && i < nfa; i++)
+		if (strchr(fa[i].addr, '@') && fa[i].addr[0] != '@' && good++ == 0)
+			addr = strdup(fa[i].addr);
+	if (rc == LM_OK && good != 1) {
+		free(addr);
+		addr = strndup(env, strcspn(env, ">"));
+	}
+	if (rc == LM_OK && addr == NULL)
+		rc = LM_ENOMEM;
+	if (rc == LM_OK)
+		rc = members_get(m->rt->env, list_name(l), addr, mem);
+	pyhdr_addrs_free(fa, nfa);
+	free(vals);
+	free(addr);
+	return rc;
+}
+
 int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, struct rewrite *rw)
 {
 	struct hdr_list h = {m->hdrs, m->nhdrs};
+	struct member mem = {0};
+	struct cook_settings cs;
+	struct buf store;
+	int rc;
+
+	buf_init(&store, 0);
+	rc = cook_settings_from_list(l, &cs, &store);
+	if (rc == LM_OK && cs.from_is_list) {
+		rc = member_name(m, l, &h, &mem);
+		rc = rc == LM_ENOENT ? LM_OK : rc;
+	}
+	if (rc == LM_OK) {
+		cs.post_id = post_id;
+		rw->post_id = post_id;
+		rw->wrap = cs.from_is_list == 2;
+		rc = cook_headers(&cs, &h, m->envfrom, mem.real_name, m->qid, &rw->e);
+	}
+	member_clear(&mem);
+	buf_free(&store);
+	return rc;
+}
+
+int rewrite_delivery_headers(const struct list *l, const struct hdr_list *h, struct hdr_edits *e)
+{
 	struct cook_settings cs;
 	struct buf store, bounces;
 	int rc;
@@ -36,14 +95,10 @@ int rewrite_cook(struct msgctx *m, const struct list *l, unsigned long post_id, 
 	buf_init(&store, 0);
 	buf_init(&bounces, 1024);
 	rc = cook_settings_from_list(l, &cs, &store);
-	if (rc == LM_OK) {
-		cs.post_id = post_id;
-		rc = cook_headers(&cs, &h, m->envfrom, NULL, m->qid, &rw->e);
-	}
 	if (rc == LM_OK)
 		rc = buf_printf(&bounces, "%s-bounces@%s", list_name(l), list_domain(l));
 	if (rc == LM_OK)
-		rc = cook_delivery_headers(&cs, &h, buf_cstr(&bounces), &rw->e);
+		rc = cook_delivery_headers(&cs, h, buf_cstr(&bounces), e);
 	buf_free(&store);
 	buf_free(&bounces);
 	return rc;
@@ -160,68 +215,61 @@ static int scrubbed_bytes(GMimeObject *part, struct buf *out)
 	return rc;
 }
 
-/* scrub_nondigest: the delivered body is the scrubbed message's (attachments -> notices),
- * decorated like any other (Mailman scrubs before it decorates). */
-static int scrubbed_body(struct msgctx *m, const struct list *l, GMimeMessage *scrubbed,
-                         struct rewrite *rw)
+/* Decorate's msg_header/msg_footer on the body (as received, or the scrubbed message's for
+ * scrub_nondigest: Mailman scrubs before it decorates), then SMTPDirect's Errors-To and
+ * Sender, in Mailman's order. */
+static int decorated(struct msgctx *m, const struct list *l, const struct hdr_list *h,
+                     const struct buf *body, bool scrubbed, struct rewrite *rw)
 {
-	GMimeObject *part = g_mime_message_get_mime_part(scrubbed);
+	struct hdr_list orig = {m->hdrs, m->nhdrs};
 	struct decorate_settings ds;
-	struct hdr_field *f = NULL;
-	struct hdr_list h;
-	struct buf sb;
 	int rc;
 
-	if (part == NULL)
-		return LM_EIO;
-	buf_init(&sb, m->rt->cfg->max_message_size + 1);
-	rc = scrubbed_bytes(part, &sb);
+	rc = decorate_settings_from_list(l, &ds);
 	if (rc == LM_OK)
-		rc = scrubbed_headers(part, rw);
-	if (rc == LM_OK && (f = scrubbed_fields(m, part, &h.n)) == NULL)
-		rc = LM_ENOMEM;
-	h.v = f;
-	if (rc == LM_OK)
-		rc = decorate_settings_from_list(l, &ds);
-	if (rc == LM_OK)
-		rc = decorate_body(&ds, &h, sb.data ? sb.data : "", sb.len, m->qid, &rw->body,
-		                   &rw->e);
-	if (rc == LM_ENOENT) /* no header or footer: the scrubbed body as it is */
-		rc = buf_append(&rw->body, sb.data, sb.len);
+		rc = decorate_body(&ds, h, body->data ? body->data : "", body->len, m->qid,
+		                   &rw->body, &rw->e);
+	if (rc == LM_ENOENT && scrubbed) /* no header or footer: the scrubbed body as it is */
+		rc = buf_append(&rw->body, body->data, body->len);
+	else if (rc == LM_ENOENT) /* no header and no footer: the body stays as it is */
+		return rewrite_delivery_headers(l, &orig, &rw->e);
 	rw->body_set = rc == LM_OK;
-	free(f);
-	buf_free(&sb);
-	return rc;
-}
-
-/* Decorate's msg_header/msg_footer on the body as received. */
-static int decorated_body(struct msgctx *m, const struct list *l, struct rewrite *rw)
-{
-	struct hdr_list h = {m->hdrs, m->nhdrs};
-	struct decorate_settings ds;
-	struct buf body;
-	int rc;
-
-	buf_init(&body, m->rt->cfg->max_message_size + 1);
-	rc = spool_read(&m->spool, m->body_offset, &body);
-	if (rc == LM_OK)
-		rc = decorate_settings_from_list(l, &ds);
-	if (rc == LM_OK)
-		rc = decorate_body(&ds, &h, body.data ? body.data : "", body.len, m->qid, &rw->body,
-		                   &rw->e);
-	buf_free(&body);
-	if (rc == LM_ENOENT) /* no header and no footer: the body stays as it is */
-		return LM_OK;
-	rw->body_set = rc == LM_OK;
-	return rc;
+	return rc ? rc : rewrite_delivery_headers(l, &orig, &rw->e);
 }
 
 int pipeline_rewrite(struct msgctx *m, const struct list *l, const struct scrub_result *r,
                      struct rewrite *rw)
 {
-	if (r != NULL && r->scrubbed != NULL && list_get_bool(l, "scrub_nondigest"))
-		return scrubbed_body(m, l, r->scrubbed, rw);
-	return decorated_body(m, l, rw);
+	struct hdr_list h = {m->hdrs, m->nhdrs};
+	GMimeObject *part = NULL;
+	struct hdr_field *f = NULL;
+	struct buf body;
+	int rc;
+
+	if (r != NULL && r->scrubbed != NULL && list_get_bool(l, "scrub_nondigest") &&
+	    (part = g_mime_message_get_mime_part(r->scrubbed)) == NULL)
+		return LM_EIO;
+	/* the scrubber made up a Message-ID: the members get it too (inside a wrapper) */
+	if (r != NULL && r->generated_msgid && r->message_id != NULL &&
+	    (rc = hdr_edits_push(&rw->e, HDR_ADD, "Message-ID", 0, r->message_id, !rw->wrap)))
+		return rc;
+	buf_init(&body, m->rt->cfg->max_message_size + 1);
+	if (part != NULL) {
+		rc = scrubbed_bytes(part, &body);
+		if (rc == LM_OK && (f = scrubbed_fields(m, part, &h.n)) == NULL)
+			rc = LM_ENOMEM;
+		h.v = f;
+		if (rc == LM_OK && !rw->wrap) /* a wrapper carries the scrubbed fields inside */
+			rc = scrubbed_headers(part, rw);
+	} else {
+		rc = spool_read(&m->spool, m->body_offset, &body);
+	}
+	if (rc == LM_OK)
+		rc = rw->wrap ? rewrite_wrap(m, l, &h, &body, rw)
+		              : decorated(m, l, &h, &body, part != NULL, rw);
+	free(f);
+	buf_free(&body);
+	return rc;
 }
 
 int rewrite_apply(const struct rewrite *rw, struct mta *mta)

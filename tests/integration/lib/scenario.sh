@@ -65,6 +65,27 @@ s_member_post() {
 	h_expect "archived (log)" grep -q 'list=team from=<ann@a.test> action=accept reason="posting allowed; 2 recipients, archived"$' "$B/milter.log"
 }
 
+# from_is_list=2 (DMARC wrap): the members get a message/rfc822 wrapper from the list whose
+# From is "Name via List", with the original post inside (its own From, no prefix).
+s_wrap() {
+	local port=$1 f
+	h_ctl create wrapped@$H_DOMAIN archive=no from_is_list=2 >/dev/null ||
+		h_die "listctl create wrapped failed"
+	h_ctl member add wrapped "Ann Poster <ann@a.test>" bob@b.test >/dev/null ||
+		h_die "listctl add failed"
+	s_msg "$B/mw.eml" "wrap@a.test" "wrapped post" "wrapped post body"
+	sed -i "s/^To: team@/To: wrapped@/" "$B/mw.eml"
+	h_swaks "$port" --from ann@a.test --to wrapped@$H_DOMAIN --data @"$B/mw.eml"
+	h_expect "wrapped post accepted (250)" s_swaks_ok
+	h_expect "wrapped post reaches the sink" h_sink_wait_grep "wrapped post body"
+	f=$(s_last "wrapped post body")
+	h_expect "wrap: munged From on the wrapper" \
+		grep -q "^From: Ann Poster via Wrapped <wrapped@$H_DOMAIN>" "$f"
+	h_expect "wrap: a message/rfc822 part" grep -qi "^Content-Type: message/rfc822" "$f"
+	h_expect "wrap: the post inside keeps its From" grep -q "^From: Ann Poster <ann@a.test>" "$f"
+	h_expect "wrap: the wrapper's Subject is prefixed" grep -q "^Subject: \[Wrapped\] wrapped post" "$f"
+}
+
 # A post far past BodyMemoryLimit (16K here) is spooled to a file and delivered intact.
 s_big_post() {
 	local port=$1 f
@@ -202,6 +223,7 @@ s_hold_approve() {
 s_all() {
 	s_lists
 	s_member_post "$1"
+	s_wrap "$1"
 	s_big_post "$1"
 	s_big_header "$1"
 	s_mixed "$1"
