@@ -21,10 +21,8 @@ int archive_conf_load(struct dbenv *env, const char *list, struct list **l,
 	return LM_OK;
 }
 
-int archive_append(struct dbenv *env, const char *list, struct article *a, uint32_t number,
-                   bool *existed)
+static int append_one(struct dbenv *env, const char *list, struct archive_item it, bool *existed)
 {
-	struct archive_item it = {.a = a, .number = number};
 	struct archive_conf conf;
 	struct list *l = NULL;
 	int rc;
@@ -37,4 +35,15 @@ int archive_append(struct dbenv *env, const char *list, struct article *a, uint3
 		*existed = it.existed;
 	list_free(l);
 	return rc;
+}
+
+int archive_append(struct dbenv *env, const char *list, struct article *a, uint32_t number,
+                   bool *existed)
+{
+	return append_one(env, list, (struct archive_item){.a = a, .number = number}, existed);
+}
+
+int archive_post(struct dbenv *env, const char *list, struct article *a, bool *existed)
+{
+	return append_one(env, list, (struct archive_item){.a = a, .live = true}, existed);
 }

@@ -10,6 +10,7 @@
 #include "archive_int.h"
 #include "lmerr.h"
 #include "period.h"
+#include "stats.h"
 #include "subjkey.h"
 
 #define SUBJ_HASH_LEN 16
@@ -388,7 +389,7 @@ static int append_one(MDB_txn *txn, struct dbenv *env, struct batch *b, size_t i
 		return rc;
 	if (a->seq >= *next)
 		*next = a->seq == UINT32_MAX ? UINT32_MAX : a->seq + 1;
-	return 0;
+	return it->live ? stats_incr(txn, env, b->list, "posts", 1) : 0;
 }
 
 static int batch_fn(MDB_txn *txn, struct dbenv *env, void *arg)

@@ -103,7 +103,7 @@ static char *put_piece(char *o, const char *out, const char *p, size_t n, bool e
 /* One line that holds encoded words, as decode_header() splits it: plain parts stripped. */
 static char *words_line(char *o, const char *out, const char *s, const char *eol, bool *plain)
 {
-	const char *t = s, *w, *e;
+	const char *t = s, *w, *e = NULL;
 
 	while (t < eol) {
 		for (w = t; w < eol && (e = encoded_word(w, eol)) == NULL; w++)

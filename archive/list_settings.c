@@ -106,17 +106,36 @@ static int norm_bool(const char *v, struct buf *out)
 	return LM_EINVAL;
 }
 
-static int norm_int(const struct lset_def *d, const char *v, struct buf *out)
+/* The words a numbered setting also takes: LS_ACTION's Mailman numbering (0 accept ...
+ * 3 discard), and member_moderation_action's own (Mailman's 0 hold, 1 reject, 2 discard). */
+static const char *const *int_words(const struct lset_def *d, size_t *n)
 {
 	static const char *actions[] = {"accept", "hold", "reject", "discard"};
+	static const char *moderated[] = {"hold", "reject", "discard"};
+
+	*n = 0;
+	if (d->type == LS_ACTION) {
+		*n = 4;
+		return actions;
+	}
+	if (strcmp(d->name, "member_moderation_action") == 0) {
+		*n = 3;
+		return moderated;
+	}
+	return NULL;
+}
+
+static int norm_int(const struct lset_def *d, const char *v, struct buf *out)
+{
+	const char *const *words;
 	char *end;
 	long n;
-	size_t i;
+	size_t i, nwords;
 
-	if (d->type == LS_ACTION)
-		for (i = 0; i < 4; i++)
-			if (strcasecmp(v, actions[i]) == 0)
-				return buf_printf(out, "%zu", i);
+	words = int_words(d, &nwords);
+	for (i = 0; i < nwords; i++)
+		if (strcasecmp(v, words[i]) == 0)
+			return buf_printf(out, "%zu", i);
 	if (!isdigit((unsigned char)*v))
 		return LM_EINVAL;
 	n = strtol(v, &end, 10);
@@ -153,7 +172,8 @@ static bool special_ok(const char *name, const char *v)
 		return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 	}
 	if (strcmp(name, "spf_fail_action") == 0)
-		return strcmp(v, "hold") == 0 || strcmp(v, "reject") == 0;
+		return strcmp(v, "hold") == 0 || strcmp(v, "reject") == 0 ||
+		       strcmp(v, "discard") == 0 || strcmp(v, "accept") == 0;
 	if (strcmp(name, "host_name") == 0)
 		return *v && strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789.-") == strlen(v);
 	if (strcmp(name, "archive_url") == 0 || strcmp(name, "listinfo_url") == 0 ||

@@ -72,6 +72,13 @@ int archive_append(struct dbenv *env, const char *list, struct article *a, uint3
                    bool *existed);
 
 /**
+ * @brief archive_append() of a post arriving through the MTA: the list's "posts" counter
+ * (stats.h) grows by one in the same transaction, unless the post was already archived.
+ * @return as archive_append() (number 0).
+ */
+int archive_post(struct dbenv *env, const char *list, struct article *a, bool *existed);
+
+/**
  * @brief Read one article.
  * @return LM_OK; LM_ENOENT; LM_EDB; LM_ENOMEM.
  */
@@ -143,6 +150,8 @@ struct archive_item {
 	uint32_t number;    /**< the number to use, or 0 for the next free one */
 	const char *period; /**< force this period (import --numbers-from), or NULL */
 	bool existed;       /**< out: the post was already archived (a->seq is its number) */
+	bool live;          /**< a post arriving now (not an import): counted in "posts" of
+	                         stats.h, in the same transaction, unless it existed */
 	int rc;             /**< out: LM_OK, LM_EEXIST (number taken by another post), LM_ENOMEM */
 };
 

@@ -13,6 +13,7 @@
 #include "dbenv.h"
 #include "hdredit.h"
 #include "mta.h"
+#include "spf.h"
 #include "token.h"
 
 /* ---- spool.c: the message as received, in RAM up to a limit, then in an unlinked file ---- */
@@ -69,6 +70,7 @@ struct runtime {
 	unsigned long generation;
 	struct token_key key; /**< the site secret for moderation tokens */
 	bool have_key;        /**< the secret could be read (else approvals are not honoured) */
+	struct spf *spf;      /**< the SPF checker (NULL when it could not be set up) */
 };
 
 /**
@@ -100,6 +102,8 @@ struct msgctx {
 	struct runtime *rt;     /**< the snapshot this message works with (a reference) */
 	char qid[64];           /**< the queue id ({i}), "NOQUEUE" until known */
 	char *envfrom;          /**< MAIL FROM argument, with angle brackets */
+	char client_addr[64];   /**< the SMTP client's address, "" when unknown (for SPF) */
+	char *helo;             /**< the HELO/EHLO name, or NULL (for SPF) */
 	struct rcpt *rcpts;     /**< accepted recipients */
 	size_t nrcpts, rcap;    /**< count and allocation */
 	char *list;             /**< the list this transaction posts to, or NULL */
@@ -109,12 +113,14 @@ struct msgctx {
 	size_t body_offset;     /**< where the body starts in the spool */
 	struct hdr_field *hdrs; /**< header fields as the MTA gave them (owned strings) */
 	size_t nhdrs, hdrcap;   /**< count and allocation */
-	int deferred; /**< a verdict (enum verdict) kept for the next stage that replies */
+	int deferred;        /**< a verdict (enum verdict) kept for the next stage that replies */
+	struct buf decision; /**< why the post was accepted, held, ...: log_decision()'s reason */
 };
 
 /** A connection from the MTA: one SMTP session. */
 struct connctx {
 	char client_addr[64]; /**< the client's address, "" when unknown */
+	char *helo;           /**< the HELO/EHLO name (owned), or NULL */
 	bool nr_hdr;          /**< the MTA expects no reply to headers (SMFIP_NR_HDR) */
 	bool nr_body;         /**< nor to body chunks (SMFIP_NR_BODY) */
 	struct msgctx *msg;   /**< the open transaction, or NULL */

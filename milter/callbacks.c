@@ -71,6 +71,30 @@ static sfsistat cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	return SMFIS_CONTINUE;
 }
 
+/* The HELO name, for SPF (the null sender is checked by it); a repeated HELO replaces it. */
+static sfsistat cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct connctx *c = smfi_getpriv(ctx);
+	char *h;
+
+	if (c == NULL || helo == NULL)
+		return SMFIS_CONTINUE;
+	if ((h = strdup(helo)) == NULL)
+		return SMFIS_TEMPFAIL;
+	free(c->helo);
+	c->helo = h;
+	return SMFIS_CONTINUE;
+}
+
+/* What SPF needs of the connection, copied into the message. */
+static int cb_msg_conn(const struct connctx *c, struct msgctx *m)
+{
+	memcpy(m->client_addr, c->client_addr, sizeof(m->client_addr));
+	if (c->helo != NULL && (m->helo = strdup(c->helo)) == NULL)
+		return LM_ENOMEM;
+	return LM_OK;
+}
+
 static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct connctx *c = smfi_getpriv(ctx);
@@ -82,7 +106,8 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	c->msg = msgctx_free(c->msg);
 	if ((rc = msgctx_new(&c->msg)) != LM_OK ||
-	    (c->msg->envfrom = strdup(argv[0] ? argv[0] : "<>")) == NULL) {
+	    (c->msg->envfrom = strdup(argv[0] ? argv[0] : "<>")) == NULL ||
+	    (rc = cb_msg_conn(c, c->msg)) != LM_OK) {
 		log_err(NULL, "cannot start a message: %s", lm_strerror(rc ? rc : LM_ENOMEM));
 		mta_setreply(&mta, "451", "4.3.0", "Temporary failure, try again later");
 		cb_msg_done(ctx);
@@ -191,6 +216,8 @@ static sfsistat cb_close(SMFICTX *ctx)
 	struct connctx *c = smfi_getpriv(ctx);
 
 	cb_msg_done(ctx);
+	if (c != NULL)
+		free(c->helo);
 	free(c);
 	smfi_setpriv(ctx, NULL);
 	return SMFIS_CONTINUE;
@@ -219,7 +246,8 @@ static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, u
 	*pf0 = CB_ACTIONS;
 	/* no SMFIP_HDR_LEADSPC: with it, the MTA also expects our added values to carry the space
 	 */
-	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA);
+	/* HELO is wanted: SPF checks the HELO name of a null sender */
+	*pf1 = f1 & (SMFIP_NOUNKNOWN | SMFIP_NODATA);
 	*pf2 = *pf3 = 0;
 	if (smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}") != MI_SUCCESS ||
 	    smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr}") != MI_SUCCESS ||
@@ -234,6 +262,7 @@ static struct smfiDesc callbacks = {
         .xxfi_version = SMFI_VERSION,
         .xxfi_flags = CB_ACTIONS,
         .xxfi_connect = cb_connect,
+        .xxfi_helo = cb_helo,
         .xxfi_envfrom = cb_envfrom,
         .xxfi_envrcpt = cb_envrcpt,
         .xxfi_header = cb_header,

@@ -167,8 +167,9 @@ int held_auto_discard(const struct held_ctx *c, const struct list *l, const stru
 	struct notice n;
 	int rc;
 
-	log_info(c->qid, "moderation: %s: post from <%.*s> discarded: %.*s", list_name(l),
-	         LOG_TEXT_MAX, S(e->poster), LOG_TEXT_MAX, S(e->reason));
+	/* the decision itself was logged by the pipeline (log_decision) */
+	log_debug(c->qid, "moderation: %s: post from <%.*s> discarded: %.*s", list_name(l),
+	          LOG_TEXT_MAX, S(e->poster), LOG_TEXT_MAX, S(e->reason));
 	if (!list_get_bool(l, "forward_auto_discards"))
 		return LM_OK;
 	notice_list_load(l, &nl);
@@ -209,6 +210,19 @@ static int approved_copy(const struct holdq_entry *e, const char *tok, struct bu
 	return rc;
 }
 
+/* A moderator's decision on a held post: one log_decision() line, "held #N: why". */
+static void held_log(const struct held_ctx *c, const struct list *l, const struct holdq_entry *e,
+                     enum log_action act, const char *why)
+{
+	struct buf r;
+
+	buf_init(&r, 1024);
+	if (buf_printf(&r, "held #%u: %s", e->id, why) != LM_OK)
+		buf_reset(&r); /* the line still says what happened, without the why */
+	log_decision(c->qid, list_name(l), e->env_sender, act, buf_cstr(&r));
+	buf_free(&r);
+}
+
 int held_approve(const struct held_ctx *c, const struct list *l, uint32_t id)
 {
 	const char *rcpts[SENDMAIL_MAX_RCPTS];
@@ -233,8 +247,7 @@ int held_approve(const struct held_ctx *c, const struct list *l, uint32_t id)
 	if (rc == LM_OK)
 		rc = holdq_remove(c->env, list_name(l), id);
 	if (rc == LM_OK)
-		log_info(c->qid, "moderation: %s #%u approved, re-injected (from=<%.*s>)",
-		         list_name(l), id, LOG_TEXT_MAX, e.env_sender);
+		held_log(c, l, &e, LOG_ACT_ACCEPT, "approved by a moderator, re-injected");
 	buf_free(&msg);
 	holdq_entry_clear(&e);
 	return rc;
@@ -262,18 +275,22 @@ int held_reject(const struct held_ctx *c, const struct list *l, uint32_t id, con
 	if (rc == LM_OK)
 		rc = holdq_remove(c->env, list_name(l), id);
 	if (rc == LM_OK)
-		log_info(c->qid, "moderation: %s #%u rejected (from=<%.*s>): %.*s", list_name(l),
-		         id, LOG_TEXT_MAX, e.env_sender, LOG_TEXT_MAX, S(reason));
+		held_log(c, l, &e, LOG_ACT_REJECT, S(reason));
 	holdq_entry_clear(&e);
 	return rc;
 }
 
 int held_discard(const struct held_ctx *c, const struct list *l, uint32_t id)
 {
-	int rc = holdq_remove(c->env, list_name(l), id);
+	struct holdq_entry e;
+	int rc;
 
+	if ((rc = holdq_get(c->env, list_name(l), id, &e)) != LM_OK)
+		return rc;
+	rc = holdq_remove(c->env, list_name(l), id);
 	if (rc == LM_OK)
-		log_info(c->qid, "moderation: %s #%u discarded", list_name(l), id);
+		held_log(c, l, &e, LOG_ACT_DISCARD, "discarded by a moderator");
+	holdq_entry_clear(&e);
 	return rc;
 }
 
@@ -318,9 +335,9 @@ int held_expire(const struct held_ctx *c, const struct list *l, size_t *n)
 	         days, days == 1 ? "" : "s");
 	for (i = 0; i < count; i++) {
 		rc = held_reject(c, l, ids[i], reason);
-		if (rc == LM_OK)
-			log_notice(c->qid, "moderation: %s #%u expired after %ld days",
-			           list_name(l), ids[i], days);
+		if (rc == LM_OK) /* held_reject() logged the decision, with this reason */
+			log_debug(c->qid, "moderation: %s #%u expired after %ld days", list_name(l),
+			          ids[i], days);
 		else if (first == LM_OK)
 			first = rc;
 		if (rc == LM_OK && n)

@@ -32,6 +32,7 @@ int msgctx_new(struct msgctx **out)
 	if (m == NULL)
 		return LM_ENOMEM;
 	strcpy(m->qid, "NOQUEUE");
+	buf_init(&m->decision, 1024);
 	m->spool.fd = -1;
 	pthread_mutex_lock(&msg_lock);
 	msg_alive++;
@@ -117,6 +118,8 @@ struct msgctx *msgctx_free(struct msgctx *m)
 	}
 	free(m->hdrs);
 	free(m->envfrom);
+	free(m->helo);
+	buf_free(&m->decision);
 	free(m->list);
 	spool_free(&m->spool);
 	runtime_release(m->rt);

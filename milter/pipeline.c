@@ -2,6 +2,7 @@
  * pipeline.c: what listmilter does with a transaction: keep lists and other recipients apart
  * at RCPT, spool list posts, and at end-of-message archive first, then rewrite and fan out.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,10 +23,45 @@ static enum verdict reply(struct mta *mta, enum verdict v, const char *rcode, co
 	return v;
 }
 
+/* The reason log_decision() gives for this message (the last one set wins). */
+static void decided(struct msgctx *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void decided(struct msgctx *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(&m->decision);
+	va_start(ap, fmt);
+	if (buf_vprintf(&m->decision, fmt, ap) != LM_OK)
+		buf_reset(&m->decision);
+	va_end(ap);
+}
+
+/* The envelope sender without angle brackets, for log_decision(). */
+static const char *env_sender(const struct msgctx *m, struct buf *out)
+{
+	const char *s = m->envfrom ? m->envfrom : "";
+
+	s += *s == '<';
+	buf_reset(out);
+	if (buf_append(out, s, strcspn(s, ">")) != LM_OK)
+		return "?";
+	return buf_cstr(out);
+}
+
+static void log_decided(struct msgctx *m, enum log_action act)
+{
+	struct buf snd;
+
+	buf_init(&snd, 1024);
+	log_decision(m->qid, m->list, env_sender(m, &snd), act, buf_cstr(&m->decision));
+	buf_free(&snd);
+}
+
 static enum verdict tempfail(struct msgctx *m, struct mta *mta, const char *what, int rc)
 {
 	struct buf t;
 
+	decided(m, "%s: %s", what, lm_strerror(rc));
 	buf_init(&t, 512);
 	buf_printf(&t, "%s: %s, try again later", what, lm_strerror(rc));
 	log_err(m->qid, "tempfail: %s: %s", what, lm_strerror(rc));
@@ -81,10 +117,17 @@ enum verdict pipeline_rcpt(struct msgctx *m, const char *rcpt, struct mta *mta)
 
 static enum verdict too_big(struct msgctx *m, struct mta *mta, const char *what)
 {
-	log_notice(m->qid, "reject: list %s: %s too large", m->list, what);
+	decided(m, "%s too large", what);
 	return reply(mta, V_REJECT, "552", "5.3.4",
 	             strcmp(what, "header") == 0 ? "Message header too large"
 	                                         : "Message too large for this list");
+}
+
+/* A decision before end-of-message: the later stages only pass the verdict on. */
+static enum verdict early(struct msgctx *m, enum verdict v)
+{
+	log_decided(m, v == V_REJECT ? LOG_ACT_REJECT : LOG_ACT_TEMPFAIL);
+	return v;
 }
 
 enum verdict pipeline_header(struct msgctx *m, const char *name, const char *value, struct mta *mta)
@@ -97,13 +140,13 @@ enum verdict pipeline_header(struct msgctx *m, const char *name, const char *val
 		return V_ACCEPT;
 	m->header_bytes += nl + vl + 4;
 	if (m->header_bytes > m->rt->cfg->max_header_bytes)
-		return too_big(m, mta, "header");
+		return early(m, too_big(m, mta, "header"));
 	if ((rc = spool_write(&m->spool, name, nl)) != LM_OK ||
 	    (rc = spool_write(&m->spool, space ? ":" : ": ", space ? 1 : 2)) != LM_OK ||
 	    (rc = spool_write(&m->spool, value, vl)) != LM_OK ||
 	    (rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK ||
 	    (rc = msgctx_add_header(m, name, value)) != LM_OK)
-		return tempfail(m, mta, "cannot spool the message", rc);
+		return early(m, tempfail(m, mta, "cannot spool the message", rc));
 	return V_CONTINUE;
 }
 
@@ -114,7 +157,7 @@ enum verdict pipeline_eoh(struct msgctx *m, struct mta *mta)
 	if (m->list == NULL)
 		return V_ACCEPT;
 	if ((rc = spool_write(&m->spool, "\r\n", 2)) != LM_OK)
-		return tempfail(m, mta, "cannot spool the message", rc);
+		return early(m, tempfail(m, mta, "cannot spool the message", rc));
 	m->body_offset = m->spool.len;
 	return V_CONTINUE;
 }
@@ -126,9 +169,9 @@ enum verdict pipeline_body(struct msgctx *m, const void *p, size_t n, struct mta
 	if (m->list == NULL)
 		return V_ACCEPT;
 	if (m->spool.len + n > m->rt->cfg->max_message_size)
-		return too_big(m, mta, "message");
+		return early(m, too_big(m, mta, "message"));
 	if ((rc = spool_write(&m->spool, p, n)) != LM_OK)
-		return tempfail(m, mta, "cannot spool the message", rc);
+		return early(m, tempfail(m, mta, "cannot spool the message", rc));
 	return V_CONTINUE;
 }
 
@@ -200,8 +243,7 @@ static enum verdict eom_parse(struct eom *e)
 	if (rc == LM_ETOOBIG)
 		return too_big(e->m, e->mta, "header");
 	if (rc == LM_EPARSE) {
-		log_notice(e->m->qid, "reject: list %s: unparsable message: %s", e->m->list,
-		           buf_cstr(&e->why));
+		decided(e->m, "unparsable message: %s", buf_cstr(&e->why));
 		return reply(e->mta, V_REJECT, "554", "5.6.0", "Message could not be parsed");
 	}
 	if (rc != LM_OK)
@@ -247,7 +289,7 @@ static enum verdict eom_archive(struct eom *e)
 	rc = scrub_message(e->msg, &o, &e->sr, nondigest);
 	buf_free(&root);
 	if (rc == LM_ETOOBIG) {
-		log_notice(e->m->qid, "reject: list %s: %s", e->m->list, buf_cstr(&e->sr.reason));
+		decided(e->m, "%s", buf_cstr(&e->sr.reason));
 		return reply(e->mta, V_REJECT, "552", "5.3.4", "Message exceeds a size limit");
 	}
 	if (rc != LM_OK)
@@ -256,7 +298,7 @@ static enum verdict eom_archive(struct eom *e)
 		return V_CONTINUE;
 	if ((rc = pipeline_article(e->msg, &e->sr, &a)) != LM_OK)
 		return tempfail(e->m, e->mta, "cannot build the archived article", rc);
-	rc = archive_append(e->m->rt->env, list_name(e->l), &a, 0, &e->existed);
+	rc = archive_post(e->m->rt->env, list_name(e->l), &a, &e->existed);
 	e->seq = a.seq;
 	article_clear(&a);
 	if (rc != LM_OK)
@@ -321,16 +363,15 @@ static enum verdict eom_deliver(struct eom *e)
 	if (rc != LM_OK)
 		return tempfail(e->m, e->mta, "cannot rewrite the post", rc);
 	if (e->nrcpts == 0) {
-		log_info(e->m->qid, "discard: list %s: %s: no members to deliver to%s", e->m->list,
-		         buf_cstr(&e->why), e->archived ? " (archived)" : "");
+		decided(e->m, "%s; no members to deliver to%s", buf_cstr(&e->why),
+		        e->archived ? " (archived)" : "");
 		return V_DISCARD;
 	}
 	/* header edits, then the body in one run, then the envelope (Postfix's rule) */
 	if ((rc = rewrite_apply(&e->rw, e->mta)) != LM_OK || (rc = eom_envelope(e)) != LM_OK)
 		return tempfail(e->m, e->mta, "the MTA refused a change", rc);
-	log_info(e->m->qid, "accept: list %s: %s: %zu recipients%s%s", e->m->list,
-	         buf_cstr(&e->why), e->nrcpts, e->archived ? ", archived" : "",
-	         e->existed ? " (already archived)" : "");
+	decided(e->m, "%s; %zu recipients%s%s", buf_cstr(&e->why), e->nrcpts,
+	        e->archived ? ", archived" : "", e->existed ? " (already archived)" : "");
 	return V_ACCEPT;
 }
 
@@ -366,8 +407,7 @@ static enum verdict eom_accept(struct eom *e, enum mod_approval ap)
 		rc = moderation_approval_done(&e->mo, e->m->rt->env, &e->m->rt->key, e->l,
 		                              time(NULL));
 		if (rc == LM_EEXIST) {
-			log_info(e->m->qid, "discard: list %s: another copy of an approved post",
-			         e->m->list);
+			decided(e->m, "another copy of an approved post");
 			return V_DISCARD;
 		}
 		if (rc != LM_OK)
@@ -429,13 +469,43 @@ static enum verdict eom_hold(struct eom *e, const char *sender)
 		                     raw.len);
 	if (rc == LM_OK) {
 		e->held = true;
-		log_info(e->m->qid, "hold: list %s: %s (held #%u)", e->m->list, buf_cstr(&e->why),
-		         (unsigned)e->mo.held_id);
+		decided(e->m, "%s (held #%u)", buf_cstr(&e->why), (unsigned)e->mo.held_id);
 		eom_notify(e, sender, &raw);
 	}
 	free(rcpts);
 	buf_free(&raw);
 	return rc == LM_OK ? V_DISCARD : tempfail(e->m, e->mta, "cannot hold the post", rc);
+}
+
+/* SPF of the client and envelope sender, for list posts only; the result goes on top of the
+ * post as Received-SPF. A temporary DNS error is a TempError, which moderation takes as None:
+ * mail is never refused or held because DNS was down. */
+static enum spf_res eom_spf(struct eom *e, const char *sender)
+{
+	struct msgctx *m = e->m;
+	struct buf hdr;
+	enum spf_res r;
+
+	if (m->rt->spf == NULL || *m->client_addr == '\0')
+		return SPFRES_NONE;
+	buf_init(&hdr, 4096);
+	r = spf_check(m->rt->spf, m->client_addr, m->helo, sender, &hdr);
+	log_info(m->qid, "spf: list %s: client %s sender <%.200s>: %s", m->list, m->client_addr,
+	         sender, spf_res_name(r));
+	if (hdr.len > 0 && mta_insheader(e->mta, 0, "Received-SPF", buf_cstr(&hdr)) != LM_OK)
+		log_warn(m->qid, "cannot add the Received-SPF header");
+	buf_free(&hdr);
+	return r;
+}
+
+/* The decision's reason for the log: the rule's, and the poster when it is not the sender. */
+static void eom_why(struct eom *e, const char *sender)
+{
+	const char *poster = e->mo.d.poster ? e->mo.d.poster : "";
+
+	buf_puts(&e->why, e->mo.d.reason && *e->mo.d.reason ? e->mo.d.reason : "posting allowed");
+	if (*poster && strcasecmp(poster, sender) != 0)
+		buf_printf(&e->why, "; poster %s", poster);
 }
 
 static enum verdict eom_decide(struct eom *e)
@@ -450,7 +520,7 @@ static enum verdict eom_decide(struct eom *e)
 	if (sender == NULL)
 		return tempfail(e->m, e->mta, "out of memory", LM_ENOMEM);
 	if (eom_loop(e)) {
-		log_notice(e->m->qid, "discard: list %s: loop (X-BeenThere)", e->m->list);
+		decided(e->m, "loop (X-BeenThere)");
 		free(sender);
 		return V_DISCARD;
 	}
@@ -459,7 +529,7 @@ static enum verdict eom_decide(struct eom *e)
 	             : LM_OK;
 	if (rc == LM_OK && ap == MOD_NONE)
 		rc = moderation_decide(&e->mo, rt->env, e->l, e->msg, e->m->qid, sender,
-		                       SPFRES_NONE);
+		                       eom_spf(e, sender));
 	if (rc != LM_OK) {
 		free(sender);
 		return tempfail(e->m, e->mta, "cannot check the post against the list's rules", rc);
@@ -467,24 +537,21 @@ static enum verdict eom_decide(struct eom *e)
 	if (ap == MOD_APPROVED)
 		buf_puts(&e->why, "approved by a moderator");
 	else
-		buf_printf(&e->why, "%s%s%s", e->mo.d.poster ? e->mo.d.poster : "<>",
-		           e->mo.d.reason && *e->mo.d.reason ? ": " : "",
-		           e->mo.d.reason ? e->mo.d.reason : "");
+		eom_why(e, sender);
 	if (ap == MOD_DUPLICATE) {
-		log_info(e->m->qid, "discard: list %s: a second copy of an approved post",
-		         e->m->list);
+		decided(e->m, "a second copy of an approved post");
 		v = V_DISCARD;
 	} else if (ap == MOD_APPROVED || e->mo.d.action == POLICY_ACCEPT) {
 		v = eom_accept(e, ap);
 	} else if (e->mo.d.action == POLICY_HOLD) {
 		v = eom_hold(e, sender);
 	} else if (e->mo.d.action == POLICY_REJECT) {
-		log_info(e->m->qid, "reject: list %s: %s", e->m->list, buf_cstr(&e->why));
+		decided(e->m, "%s", buf_cstr(&e->why));
 		v = reply(e->mta, V_REJECT, e->mo.d.smtp_code ? e->mo.d.smtp_code : "550",
 		          e->mo.d.smtp_xcode ? e->mo.d.smtp_xcode : "5.7.1",
 		          e->mo.d.rejection ? e->mo.d.rejection : "Posting not allowed");
 	} else {
-		log_info(e->m->qid, "discard: list %s: %s", e->m->list, buf_cstr(&e->why));
+		decided(e->m, "%s", buf_cstr(&e->why));
 		v = V_DISCARD;
 		eom_notify_spooled(e, sender);
 	}
@@ -521,8 +588,10 @@ static enum verdict eom_request(struct eom *e)
 	size_t i;
 	int rc;
 
-	if (!e->m->rt->have_key)
+	if (!e->m->rt->have_key) {
+		decided(e->m, "to the -request address");
 		return V_ACCEPT;
+	}
 	in.from = first_mailbox(g_mime_message_get_from(e->msg));
 	in.subject = g_mime_message_get_subject(e->msg);
 	for (i = 0; i < 4 && in.approved == NULL; i++)
@@ -535,16 +604,19 @@ static enum verdict eom_request(struct eom *e)
 	g_free(text);
 	if (rc != LM_OK)
 		return tempfail(e->m, e->mta, "cannot act on the confirmation", rc);
-	if (out == HELD_REPLY_NONE)
+	if (out == HELD_REPLY_NONE) {
+		decided(e->m, "to the -request address");
 		return V_ACCEPT;
-	log_info(e->m->qid, "confirm: list %s: held #%u %s by %.200s", e->m->list, (unsigned)id,
-	         held_reply_name(out), in.from ? in.from : "<>");
+	}
+	decided(e->m, "confirm: held #%u %s by %.200s", (unsigned)id, held_reply_name(out),
+	        in.from ? in.from : "<>");
 	return V_DISCARD;
 }
 
 /* listctl stats' counters; best effort: a counter that cannot be written changes nothing.
- * Accepted posts are not counted here: a second durable commit per post costs a quarter of
- * the throughput; "posts" belongs in archive_append's own transaction. */
+ * An archived post was counted in "posts" by archive_post() in its own transaction (a second
+ * durable commit per post costs a quarter of the throughput); only a post accepted without
+ * being archived (archive off) is counted here. */
 static void eom_count(const struct eom *e, enum verdict v)
 {
 	const char *c = NULL;
@@ -556,8 +628,21 @@ static void eom_count(const struct eom *e, enum verdict v)
 		c = "tempfails";
 	else if (v == V_DISCARD)
 		c = e->held ? "held" : "discarded";
+	else if (v == V_ACCEPT && !e->archived && !e->m->request)
+		c = "posts";
 	if (c != NULL && (rc = stats_add(e->m->rt->env, e->m->list, c, 1)) != LM_OK)
 		log_debug(e->m->qid, "cannot count %s: %s", c, lm_strerror(rc));
+}
+
+static enum log_action decision_action(const struct eom *e, enum verdict v)
+{
+	if (v == V_REJECT)
+		return LOG_ACT_REJECT;
+	if (v == V_TEMPFAIL)
+		return LOG_ACT_TEMPFAIL;
+	if (v == V_DISCARD)
+		return e->held ? LOG_ACT_HOLD : LOG_ACT_DISCARD;
+	return LOG_ACT_ACCEPT;
 }
 
 enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
@@ -586,6 +671,7 @@ enum verdict pipeline_eom(struct msgctx *m, struct mta *mta)
 		v = eom_decide(&e);
 	eom_count(&e, v);
 out:
+	log_decided(m, decision_action(&e, v));
 	eom_clear(&e);
 	return v;
 }

@@ -18,6 +18,7 @@ static void runtime_unref(struct runtime *rt)
 {
 	if (rt != NULL && --rt->refs == 0) {
 		config_free(rt->cfg);
+		spf_free(rt->spf);
 		free(rt);
 	}
 }
@@ -37,6 +38,20 @@ static void runtime_load_key(struct runtime *rt)
 	buf_free(&path);
 }
 
+/* One SPF checker per configuration: its cache and resolver are shared by the threads. */
+static void runtime_load_spf(struct runtime *rt)
+{
+	int rc = spf_new(rt->cfg->hostname, &rt->spf);
+
+	if (rc != LM_OK) {
+		log_err(NULL, "cannot set up SPF checks: %s; posts are not SPF-checked",
+		        lm_strerror(rc));
+		rt->spf = NULL;
+		return;
+	}
+	spf_set_check_loopback(rt->spf, rt->cfg->spf_check_loopback);
+}
+
 int runtime_install(struct config *cfg, struct dbenv *env)
 {
 	struct runtime *rt = calloc(1, sizeof(*rt));
@@ -48,6 +63,7 @@ int runtime_install(struct config *cfg, struct dbenv *env)
 	rt->cfg = cfg;
 	rt->env = env;
 	runtime_load_key(rt);
+	runtime_load_spf(rt);
 	rt->refs = 1; /* the "current" reference */
 	pthread_mutex_lock(&runtime_lock);
 	rt->generation = ++runtime_generations;

@@ -22,3 +22,8 @@ add_test(NAME e2e_moderation_sendmail
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/e2e_moderation.sh sendmail)
 set_tests_properties(e2e_moderation_sendmail PROPERTIES ENVIRONMENT "${LM_TEST_ENV}" TIMEOUT 900
   SKIP_RETURN_CODE 77 LABELS integration RUN_SERIAL TRUE)
+lm_script_test(e2e_moderation_spf integration/e2e_moderation_spf.sh)
+add_test(NAME e2e_moderation_spf_sendmail
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/e2e_moderation_spf.sh sendmail)
+set_tests_properties(e2e_moderation_spf_sendmail PROPERTIES ENVIRONMENT "${LM_TEST_ENV}"
+  TIMEOUT 900 SKIP_RETURN_CODE 77 LABELS integration RUN_SERIAL TRUE)

@@ -22,5 +22,5 @@ h_start_milter
 h_sendmail_start "inet:$H_MILTER_INET_PORT@127.0.0.1"
 s_all $H_SENDMAIL_PORT
 s_hold_approve $H_SENDMAIL_PORT
-h_expect "queue ids are sendmail's in the milter log" grep -qE "^listmilter: [0-9A-Za-z]{14}: accept" "$B/milter.log"
+h_expect "queue ids are sendmail's in the milter log" grep -qE "^listmilter: [0-9A-Za-z]{14}: list=[a-z]+ from=<[^>]*> action=accept " "$B/milter.log"
 exit $H_FAILED

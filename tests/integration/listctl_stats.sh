@@ -57,6 +57,7 @@ L stats demo >"$tmp/pages"
 expect articles 'articles 2' "$tmp/pages"
 expect periods 'periods 2' "$tmp/pages"
 expect pages 'pages 11' "$tmp/pages"
+expect imports-are-not-posts 'posts 0' "$tmp/pages"
 
 L stats Demo@Example.org >"$tmp/addr" || fail=1
 expect by-address 'list demo' "$tmp/addr"

@@ -10,6 +10,7 @@
 #include "lists.h"
 #include "lmerr.h"
 #include "period.h"
+#include "stats.h"
 #include "testutil.h"
 
 #define FEB4 INT64_C(1549283696) /* 2019-02-04 12:34:56 UTC */
@@ -367,6 +368,30 @@ static void test_append_for_list(void **state)
 	article_clear(&b);
 }
 
+/* A live post counts in "posts" in its own append; a retry and an import do not. */
+static void test_post_counts(void **state)
+{
+	struct fx *f = *state;
+	struct article a, b;
+	struct stats st;
+	bool existed = true;
+
+	assert_int_equal(lists_create(f->env, "cnt@example.org", NULL, 0, NULL), LM_OK);
+	mk(&a, "<c1@x>", "Hi", FEB4, "x\n");
+	mk(&b, "<c2@x>", "Imported", FEB4, "y\n");
+	assert_int_equal(archive_post(f->env, "cnt", &a, &existed), LM_OK);
+	assert_false(existed);
+	assert_int_equal(archive_post(f->env, "cnt", &a, &existed), LM_OK); /* an MTA retry */
+	assert_true(existed);
+	assert_int_equal(archive_append(f->env, "cnt", &b, 0, NULL), LM_OK);
+	assert_int_equal(stats_get(f->env, "cnt", &st), LM_OK);
+	assert_int_equal(st.count[STATS_POSTS], 1);
+	assert_int_equal(b.seq, 1);
+	assert_int_equal(archive_post(f->env, "nosuch", &a, NULL), LM_ENOENT);
+	article_clear(&a);
+	article_clear(&b);
+}
+
 static void test_generated_msgid(void **state)
 {
 	struct fx *f = *state;
@@ -425,6 +450,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_generated_msgid, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_append_for_list, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_post_counts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

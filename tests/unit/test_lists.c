@@ -104,6 +104,8 @@ static void test_bad_values_rejected(void **state)
 	        "archive_volume_frequency=-1",
 	        "scrub_use_filename=perhaps",
 	        "spf_fail_action=bounce",
+	        "member_moderation_action=accept", /* not one of Mailman's 0 hold..2 discard */
+	        "member_moderation_action=3",
 	        "archive_url=javascript:alert(1)",
 	        "nosuchkey=1",
 	        "real_name",
@@ -162,6 +164,29 @@ static void test_set_persists_and_multiline(void **state)
 	buf_free(&out);
 	list_free(l);
 	assert_int_equal(lists_set(fx->env, "nolist", kv2, 1, NULL), LM_ENOENT);
+}
+
+/* Action words: each setting's own numbering (Mailman's), and spf_fail_action's words. */
+static void test_action_words(void **state)
+{
+	struct fx *fx = *state;
+	const char *kv[] = {"member_moderation_action=Reject", "generic_nonmember_action=reject",
+	                    "spf_fail_action=discard"};
+	const char *kv2[] = {"member_moderation_action=discard", "spf_fail_action=reject"};
+	struct list *l;
+
+	assert_int_equal(lists_create(fx->env, "w@example.org", NULL, 0, NULL), LM_OK);
+	assert_int_equal(lists_set(fx->env, "w", kv, 3, NULL), LM_OK);
+	assert_int_equal(lists_get(fx->env, "w", &l), LM_OK);
+	assert_string_equal(list_get(l, "member_moderation_action"), "1");
+	assert_string_equal(list_get(l, "generic_nonmember_action"), "2");
+	assert_string_equal(list_get(l, "spf_fail_action"), "discard");
+	list_free(l);
+	assert_int_equal(lists_set(fx->env, "w", kv2, 2, NULL), LM_OK);
+	assert_int_equal(lists_get(fx->env, "w", &l), LM_OK);
+	assert_int_equal(list_get_int(l, "member_moderation_action"), 2);
+	assert_string_equal(list_get(l, "spf_fail_action"), "reject");
+	list_free(l);
 }
 
 static void test_find_rcpt(void **state)
@@ -227,6 +252,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_bad_values_rejected, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bad_names_rejected, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_set_persists_and_multiline, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_action_words, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_find_rcpt, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 	};

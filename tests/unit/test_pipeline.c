@@ -170,6 +170,31 @@ static void test_member_post_fans_out(void **state)
 	assert_null(strstr(log, "carl@example.org")); /* nomail */
 }
 
+/* SPF on a list post: the trace header goes on top (index 0) before any other change, and
+ * the decision is logged. libspf2 passes a loopback client without DNS (SPFCheckLoopback no). */
+static void test_spf_header_on_top(void **state)
+{
+	struct fx *fx = *state;
+	struct msgctx *m = new_msg("<ann@example.com>");
+	const char *log, *ins, *rb;
+
+	strcpy(m->client_addr, "127.0.0.1");
+	m->helo = strdup("client.example.com");
+	assert_non_null(m->helo);
+	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
+	assert_int_equal(feed(m, fx, post), V_CONTINUE);
+	assert_int_equal(pipeline_eom(m, &fx->mta), V_ACCEPT);
+	msgctx_free(m);
+	log = buf_cstr(&fx->log);
+	ins = strstr(log, "insheader 0 Received-SPF pass ");
+	assert_non_null(ins);
+	assert_non_null(strstr(ins, "client-ip=127.0.0.1;"));
+	assert_non_null(strstr(ins, "envelope-from=ann@example.com;"));
+	rb = strstr(log, "replacebody");
+	assert_true(rb == NULL || rb > ins);
+	assert_true(strstr(log, "chgfrom") > ins);
+}
+
 static int count_held(const struct holdq_entry *e, void *arg)
 {
 	assert_non_null(strstr(e->msg, "buy now"));
@@ -375,6 +400,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_rcpt_groups, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_member_post_fans_out, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spf_header_on_top, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_nonmember_actions, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_confirm_by_mail, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_loop_is_dropped, setup, teardown),

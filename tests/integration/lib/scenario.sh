@@ -62,7 +62,7 @@ s_member_post() {
 	h_expect "Subject prefixed (CookHeaders)" grep -q "^Subject: \[Team\] first post" "$f"
 	h_expect "X-BeenThere and List-Id" bash -c "grep -q '^X-BeenThere: team@$H_DOMAIN' $f && grep -q '^List-Id: <team.$H_DOMAIN>' $f"
 	h_expect "footer appended (Decorate)" grep -q "^Team mailing list" "$f"
-	h_expect "archived (log)" grep -q "accept: list team: ann@a.test: 2 recipients, archived$" "$B/milter.log"
+	h_expect "archived (log)" grep -q 'list=team from=<ann@a.test> action=accept reason="posting allowed; 2 recipients, archived"$' "$B/milter.log"
 }
 
 # from_is_list=2 (DMARC wrap): the members get a message/rfc822 wrapper from the list whose
@@ -177,7 +177,7 @@ s_archive_fault() {
 	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN --data @"$B/m4.eml"
 	h_expect "retry accepted" s_swaks_ok
 	h_expect "retry delivered" h_sink_wait_grep "See the attached file"
-	n=$(grep -c "accept: list team: ann@a.test: 2 recipients, archived$" "$B/milter.log")
+	n=$(grep -c 'list=team from=<ann@a.test> action=accept reason="posting allowed; 2 recipients, archived"$' "$B/milter.log")
 	h_expect "archived exactly four times in all (first, big, mixed, this retry): $n" test "$n" -eq 4
 	h_expect "the attachment was stored" bash -c "find $B/data/archives/team -type f | grep -q ."
 	h_swaks "$port" --from ann@a.test --to team@$H_DOMAIN --data @"$B/m4.eml"
