@@ -80,5 +80,5 @@ printf 'ratio listmilter / no milter (1 recipient):        SMTP %.2f, end-to-end
 printf 'ratio listmilter / Postfix alias to the 50 members: SMTP %.2f, end-to-end %.2f  (target >= 0.75)\n' \
 	"$(echo "$alias_smtp / $SMTP_S" | bc -l)" "$(echo "$alias_e2e / $E2E_S" | bc -l)"
 echo "listmilter delivered $fanout member copies for $N posts," \
-	"archived $(grep -c 'accept: list bench: .*archived$' "$B/milter.log") of them"
+	"archived $(grep -c 'list=bench .*action=accept reason=".*archived"$' "$B/milter.log") of them"
 exit 0
