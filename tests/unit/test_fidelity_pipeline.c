@@ -18,64 +18,32 @@
 #include "milter.h"
 #include "pipeline_int.h" /* archdate_apply(): milter/ is on this test's include path */
 #include "scrub.h"
+#include "pipelinefx.h"
 #include "testutil.h"
 
-struct fx {
-	char *dir;
-	struct dbenv *env;
-	struct buf log;
-	struct mta mta;
-};
+static void make_lists(struct dbenv *env)
+{
+	const char *kv[] = {"archive=yes", "real_name=Team"};
+	const char *members[] = {"Ann Example <ann@example.com>", "bob@example.net"};
+
+	assert_int_equal(lists_create(env, "team@example.org", kv, 2, NULL), LM_OK);
+	assert_int_equal(members_add(env, "team", members, 2, NULL, NULL), LM_OK);
+}
 
 static int setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-	const char *kv[] = {"archive=yes", "real_name=Team"};
-	const char *members[] = {"Ann Example <ann@example.com>", "bob@example.net"};
-	struct config *cfg;
-	char *p;
-
-	scrub_init();
-	fx->dir = testutil_tmpdir("fidelity");
-	p = testutil_path(fx->dir, "db");
-	assert_int_equal(dbenv_open(p, 1 << 30, 0, &fx->env), LM_OK);
-	free(p);
-	assert_int_equal(lists_create(fx->env, "team@example.org", kv, 2, NULL), LM_OK);
-	assert_int_equal(members_add(fx->env, "team", members, 2, NULL, NULL), LM_OK);
-	assert_int_equal(config_defaults(&cfg), LM_OK);
-	free(cfg->data_dir);
-	cfg->data_dir = strdup(fx->dir);
-	free(cfg->sendmail_command);
-	cfg->sendmail_command = strdup("/bin/true");
-	cfg->max_message_size = 200000;
-	assert_int_equal(runtime_install(cfg, fx->env), LM_OK);
-	p = testutil_path(fx->dir, "tmp");
-	assert_int_equal(mkdir(p, 0700), 0);
-	free(p);
-	p = testutil_path(fx->dir, "archives");
-	assert_int_equal(mkdir(p, 0700), 0);
-	free(p);
-	buf_init(&fx->log, 1 << 24);
-	mta_init_recorder(&fx->mta, &fx->log);
-	*state = fx;
+	*state = pipelinefx_new("fidelity", 0, make_lists);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *fx = *state;
-
-	runtime_shutdown();
-	dbenv_close(fx->env);
-	testutil_rmtree(fx->dir);
-	free(fx->dir);
-	buf_free(&fx->log);
-	free(fx);
+	pipelinefx_free(*state);
 	return 0;
 }
 
 /* One post through RCPT, headers, body and end of message, as libmilter feeds it. */
-static enum verdict post(struct fx *fx, const char *text)
+static enum verdict post(struct pipelinefx *fx, const char *text)
 {
 	const char *p = text, *eol, *colon;
 	enum verdict v = V_CONTINUE;
@@ -109,12 +77,12 @@ static enum verdict post(struct fx *fx, const char *text)
 	return v;
 }
 
-static void set(struct fx *fx, const char *kv)
+static void set(struct pipelinefx *fx, const char *kv)
 {
 	assert_int_equal(lists_set(fx->env, "team", &kv, 1, NULL), LM_OK);
 }
 
-static const char *log_has(struct fx *fx, const char *s)
+static const char *log_has(struct pipelinefx *fx, const char *s)
 {
 	const char *p = strstr(buf_cstr(&fx->log), s);
 
@@ -126,7 +94,7 @@ static const char *log_has(struct fx *fx, const char *s)
 
 static void test_wrap(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	const char *body, *errs, *ct;
 	struct article a;
 	uint32_t seq;
@@ -168,7 +136,7 @@ static void test_wrap(void **state)
 
 static void test_wrap_without_footer(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 
 	set(fx, "from_is_list=2");
 	set(fx, "msg_footer=");
@@ -186,7 +154,7 @@ static void test_wrap_without_footer(void **state)
 
 static void test_munge_member_name(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 
 	set(fx, "from_is_list=1");
 	assert_int_equal(post(fx, "From: ann@example.com\nTo: team@example.org\nSubject: "
@@ -204,7 +172,7 @@ static void test_munge_member_name(void **state)
 }
 
 /* A post's delivered Subject (the last one the recorder saw). */
-static void want_subject(struct fx *fx, const char *text, const char *subject)
+static void want_subject(struct pipelinefx *fx, const char *text, const char *subject)
 {
 	char line[256];
 
@@ -216,7 +184,7 @@ static void want_subject(struct fx *fx, const char *text, const char *subject)
 
 static void test_post_id(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	const char *p1 = "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: Hello\n"
 	                 "Message-ID: <n1@example.com>\n\nOne.\n";
 	const char *p2 = "From: Ann <ann@example.com>\nTo: team@example.org\nSubject: Re: Hello\n"
@@ -249,7 +217,7 @@ static void test_post_id(void **state)
 }
 
 /* The archived article of a Message-ID. */
-static void archived(struct fx *fx, const char *msgid, struct article *a)
+static void archived(struct pipelinefx *fx, const char *msgid, struct article *a)
 {
 	uint32_t seq;
 
@@ -260,7 +228,7 @@ static void archived(struct fx *fx, const char *msgid, struct article *a)
 /* ArchRunner: a Date 20 years off and a missing Date both become the received time. */
 static void test_archived_dates(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	time_t now = time(NULL);
 	struct article a;
 
@@ -371,7 +339,7 @@ static size_t count_files(const char *dir, size_t *dups)
  * generated Message-ID, the same <hash8> directory, no second file, one article. */
 static void test_generated_msgid_retry(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	char text[2048], date[64], *att, id1[128] = "";
 	const char *p;
 	size_t articles, periods, dups = 0;

@@ -17,64 +17,30 @@
 #include "lmerr.h"
 #include "milter.h"
 #include "scrub.h"
+#include "pipelinefx.h"
 #include "testutil.h"
 
-struct fx {
-	char *dir;
-	struct dbenv *env;
-	struct buf log;
-	struct mta mta;
-};
-
-static int setup(void **state)
+static void make_lists(struct dbenv *env)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
 	const char *kv[] = {"archive=no"};
 	const char *members[] = {"ann@example.com", "bob@example.net", "carl@example.org"};
 	const char *nomail[] = {"nomail=yes"};
-	struct config *cfg;
-	char *db;
 
-	scrub_init();
-	fx->dir = testutil_tmpdir("pipeline");
-	db = testutil_path(fx->dir, "db");
-	assert_int_equal(dbenv_open(db, 1 << 30, 0, &fx->env), LM_OK);
-	free(db);
-	assert_int_equal(lists_create(fx->env, "team@example.org", kv, 1, NULL), LM_OK);
-	assert_int_equal(lists_create(fx->env, "other@example.org", kv, 1, NULL), LM_OK);
-	assert_int_equal(members_add(fx->env, "team", members, 3, NULL, NULL), LM_OK);
-	assert_int_equal(members_set(fx->env, "team", "carl@example.org", nomail, 1, NULL), LM_OK);
-	assert_int_equal(config_defaults(&cfg), LM_OK);
-	free(cfg->data_dir);
-	cfg->data_dir = strdup(fx->dir);
-	cfg->body_memory_limit = 4096;
-	/* notices (holds) must never reach a real MTA from a unit test */
-	free(cfg->sendmail_command);
-	cfg->sendmail_command = strdup("/bin/true");
-	cfg->max_message_size = 200000;
-	assert_int_equal(runtime_install(cfg, fx->env), LM_OK);
-	db = testutil_path(fx->dir, "tmp");
-	assert_int_equal(mkdir(db, 0700), 0);
-	free(db);
-	db = testutil_path(fx->dir, "archives"); /* the daemon makes it at start */
-	assert_int_equal(mkdir(db, 0700), 0);
-	free(db);
-	buf_init(&fx->log, 1 << 24);
-	mta_init_recorder(&fx->mta, &fx->log);
-	*state = fx;
+	assert_int_equal(lists_create(env, "team@example.org", kv, 1, NULL), LM_OK);
+	assert_int_equal(lists_create(env, "other@example.org", kv, 1, NULL), LM_OK);
+	assert_int_equal(members_add(env, "team", members, 3, NULL, NULL), LM_OK);
+	assert_int_equal(members_set(env, "team", "carl@example.org", nomail, 1, NULL), LM_OK);
+}
+
+static int setup(void **state)
+{
+	*state = pipelinefx_new("pipeline", 4096, make_lists);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *fx = *state;
-
-	runtime_shutdown();
-	dbenv_close(fx->env);
-	testutil_rmtree(fx->dir);
-	free(fx->dir);
-	buf_free(&fx->log);
-	free(fx);
+	pipelinefx_free(*state);
 	return 0;
 }
 
@@ -89,7 +55,7 @@ static struct msgctx *new_msg(const char *from)
 }
 
 /* Feed an RFC 5322 text the way libmilter does: headers one by one, then the body. */
-static enum verdict feed(struct msgctx *m, struct fx *fx, const char *text)
+static enum verdict feed(struct msgctx *m, struct pipelinefx *fx, const char *text)
 {
 	const char *p = text, *eol, *colon;
 	enum verdict v = V_CONTINUE;
@@ -122,14 +88,14 @@ static const char *post = "From: Ann <ann@example.com>\n"
                           "\n"
                           "Hello list.\n";
 
-static bool has(struct fx *fx, const char *line)
+static bool has(struct pipelinefx *fx, const char *line)
 {
 	return strstr(buf_cstr(&fx->log), line) != NULL;
 }
 
 static void test_rcpt_groups(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	struct msgctx *m = new_msg("<ann@example.com>");
 
 	assert_int_equal(pipeline_rcpt(m, "<team@example.org>", &fx->mta), V_CONTINUE);
@@ -154,7 +120,7 @@ static void test_rcpt_groups(void **state)
 
 static void test_member_post_fans_out(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	struct msgctx *m = new_msg("<ann@example.com>");
 	const char *log;
 
@@ -174,7 +140,7 @@ static void test_member_post_fans_out(void **state)
  * the decision is logged. libspf2 passes a loopback client without DNS (SPFCheckLoopback no). */
 static void test_spf_header_on_top(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	struct msgctx *m = new_msg("<ann@example.com>");
 	const char *log, *ins, *rb;
 
@@ -212,7 +178,7 @@ static int count_any(const struct holdq_entry *e, void *arg)
 
 static void test_nonmember_actions(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	const char *acts[] = {"generic_nonmember_action=2", "generic_nonmember_action=3",
 	                      "generic_nonmember_action=1"};
 	/* a hold keeps the post in the hold queue and tells the MTA to drop its copy */
@@ -246,7 +212,7 @@ static int held_id(const struct holdq_entry *e, void *arg)
 /* A moderator's "confirm <token>" reply to list-request@ approves a held post. */
 static void test_confirm_by_mail(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	const char *kv[] = {"generic_nonmember_action=1", "owner=mod@example.org",
 	                    "moderator_password=secret"};
 	const char *spam = "From: eve@example.net\nTo: team@example.org\nSubject: hi\n\nhello\n";
@@ -292,7 +258,7 @@ static void test_confirm_by_mail(void **state)
 
 static void test_loop_is_dropped(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	struct msgctx *m = new_msg("<ann@example.com>");
 	const char *looped = "X-BeenThere: team@example.org\nFrom: ann@example.com\n\nagain\n";
 
@@ -306,7 +272,7 @@ static void test_loop_is_dropped(void **state)
 
 static void test_size_limits(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	const char *kv[] = {"max_message_size=1"}; /* KB */
 	struct msgctx *m = new_msg("<ann@example.com>");
 	char *big = malloc(300000);
@@ -335,7 +301,7 @@ static void test_size_limits(void **state)
 /* scrub_nondigest: members get the scrubbed post (notice instead of the attachment). */
 static void test_scrub_nondigest(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	const char *kv[] = {"scrub_nondigest=yes"};
 	const char *att = "From: Ann <ann@example.com>\n"
 	                  "To: team@example.org\n"
@@ -367,7 +333,7 @@ static void test_scrub_nondigest(void **state)
 
 static void test_body_must_be_contiguous(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 
 	assert_int_equal(mta_replacebody(&fx->mta, "a", 1), LM_OK);
 	assert_int_equal(mta_replacebody(&fx->mta, "b", 1), LM_OK);
@@ -379,7 +345,7 @@ static void test_body_must_be_contiguous(void **state)
 
 static void test_spool_roundtrip(void **state)
 {
-	struct fx *fx = *state;
+	struct pipelinefx *fx = *state;
 	struct spool sp;
 	char got[64];
 	int fd;
