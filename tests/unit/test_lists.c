@@ -10,38 +10,21 @@
 #include "lmerr.h"
 #include "testutil.h"
 
-struct fx {
-	char *dir;
-	struct dbenv *env;
-};
-
 static int setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char *db;
-
-	fx->dir = testutil_tmpdir("lists");
-	db = testutil_path(fx->dir, "db");
-	assert_int_equal(dbenv_open(db, 1 << 30, 0, &fx->env), LM_OK);
-	free(db);
-	*state = fx;
+	*state = testenv_new("lists");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *fx = *state;
-
-	dbenv_close(fx->env);
-	testutil_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
+	testenv_free(*state);
 	return 0;
 }
 
 static void test_create_defaults(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	struct list *l;
 	struct buf err;
 
@@ -77,7 +60,7 @@ static void test_create_defaults(void **state)
 
 static void test_create_with_settings_and_private(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *kv[] = {"real_name=Twisted-Python", "archive_private=yes",
 	                    "generic_nonmember_action=reject", "archive_timezone=America/Denver"};
 	struct list *l;
@@ -95,7 +78,7 @@ static void test_create_with_settings_and_private(void **state)
 
 static void test_bad_values_rejected(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	static const char *bad[] = {
 	        "subject_prefix=[x]\r\nBcc: victim@example.org", /* header injection */
 	        "archive_timezone=../../../etc/passwd",
@@ -133,7 +116,7 @@ static void test_bad_values_rejected(void **state)
 
 static void test_bad_names_rejected(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	static const char *bad[] = {"../etc@example.org", "a/b@example.org", "noat",
 	                            "@example.org",       "x@bad domain",    ".hidden@example.org",
 	                            "x@exa/mple.org"};
@@ -145,7 +128,7 @@ static void test_bad_names_rejected(void **state)
 
 static void test_set_persists_and_multiline(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *kv[] = {"msg_footer=-- \nFooter of %(real_name)s\n", "emergency=on"};
 	const char *kv2[] = {"emergency=off"};
 	struct list *l;
@@ -169,7 +152,7 @@ static void test_set_persists_and_multiline(void **state)
 /* Action words: each setting's own numbering (Mailman's), and spf_fail_action's words. */
 static void test_action_words(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *kv[] = {"member_moderation_action=Reject", "generic_nonmember_action=reject",
 	                    "spf_fail_action=discard"};
 	const char *kv2[] = {"member_moderation_action=discard", "spf_fail_action=reject"};
@@ -191,7 +174,7 @@ static void test_action_words(void **state)
 
 static void test_find_rcpt(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	static const struct {
 		const char *rcpt;
 		int rc;
@@ -232,7 +215,7 @@ static void test_find_rcpt(void **state)
 
 static void test_names(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	struct buf out;
 
 	assert_int_equal(lists_create(fx->env, "zeta@example.org", NULL, 0, NULL), LM_OK);

@@ -10,39 +10,23 @@
 #include "lmerr.h"
 #include "testutil.h"
 
-struct fx {
-	char *dir;
-	struct dbenv *env;
-};
-
 static int setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char *db;
-
-	fx->dir = testutil_tmpdir("members");
-	db = testutil_path(fx->dir, "db");
-	assert_int_equal(dbenv_open(db, 1 << 30, 0, &fx->env), LM_OK);
-	assert_int_equal(lists_create(fx->env, "team@example.org", NULL, 0, NULL), LM_OK);
-	free(db);
-	*state = fx;
+	struct testenv *te = testenv_new("members");
+	assert_int_equal(lists_create(te->env, "team@example.org", NULL, 0, NULL), LM_OK);
+	*state = te;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *fx = *state;
-
-	dbenv_close(fx->env);
-	testutil_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
+	testenv_free(*state);
 	return 0;
 }
 
 static void test_add_get_remove(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *addrs[] = {"Ann Example <Ann@Example.COM>", "bob@example.net",
 	                       "\"Carl, Jr.\" <carl@example.org>"};
 	const char *again[] = {"ann@example.com", "dora@example.org"};
@@ -70,7 +54,7 @@ static void test_add_get_remove(void **state)
 
 static void test_set_flags(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *addr = "eve@example.org";
 	const char *flags[] = {"moderate=yes", "nomail=yes", "real_name=Eve"};
 	const char *bad[] = {"moderate=maybe"};
@@ -94,7 +78,7 @@ static void test_set_flags(void **state)
 
 static void test_default_moderation(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *kv[] = {"default_member_moderation=yes"};
 	const char *addr = "new@example.org";
 	struct member m;
@@ -115,7 +99,7 @@ static int collect(const struct member *m, void *arg)
 
 static void test_foreach_order_and_isolation(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	const char *a[] = {"zed@example.org", "amy@example.org", "mid@example.org"};
 	const char *b[] = {"other@example.org"};
 	const char *nomail[] = {"nomail=yes"};
@@ -135,7 +119,7 @@ static void test_foreach_order_and_isolation(void **state)
 
 static void test_bad_addresses(void **state)
 {
-	struct fx *fx = *state;
+	struct testenv *fx = *state;
 	static const char *bad[] = {
 	        "noat",         "a@b@c", "a b@example.org", "x@exa\nmple.org", "<>",
 	        "@example.org", "x@",    "a;b@example.org"};

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dbenv.h"
+#include "lmerr.h"
 #include "testutil.h"
 
 char *testutil_tmpdir(const char *tag)
@@ -102,4 +104,25 @@ char *testutil_data(const char *rel)
 
 	assert_non_null(base);
 	return testutil_path(base, rel);
+}
+
+struct testenv *testenv_new(const char *tag)
+{
+	struct testenv *te = calloc(1, sizeof(*te));
+	char *db;
+
+	assert_non_null(te);
+	te->dir = testutil_tmpdir(tag);
+	db = testutil_path(te->dir, "db");
+	assert_int_equal(dbenv_open(db, 1 << 30, 0, &te->env), LM_OK);
+	free(db);
+	return te;
+}
+
+void testenv_free(struct testenv *te)
+{
+	dbenv_close(te->env);
+	testutil_rmtree(te->dir);
+	free(te->dir);
+	free(te);
 }

@@ -29,6 +29,20 @@ char *testutil_corpus(const char *rel);
 /** @brief path under $LM_TESTDATA (tests/data). */
 char *testutil_data(const char *rel);
 
+struct dbenv;
+
+/** A temporary directory with an LMDB environment in dir/db. */
+struct testenv {
+	char *dir;
+	struct dbenv *env;
+};
+
+/** @brief A fresh temporary environment; fails the test on error. */
+struct testenv *testenv_new(const char *tag);
+
+/** @brief Close the environment and remove the directory. */
+void testenv_free(struct testenv *te);
+
 /** @brief Join a directory and a name into a heap string. */
 char *testutil_path(const char *dir, const char *name);
 
