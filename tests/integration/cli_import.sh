@@ -3,22 +3,7 @@
 # position, skipped), a retry (no-op), --number-from, a pipermail .txt, --numbers-from an
 # old tree, usage and missing-list errors. No MTA and no network needed.
 set -u
-bin=$LM_BUILD_DIR
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check NAME EXPECTED-RC COMMAND... ; output kept in $tmp/out
-	local name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>&1
-	local rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out"; fail=1
-	else
-		echo "ok   $name"
-	fi
-}
-has() { grep -q -- "$1" "$tmp/out" || { echo "FAIL: output lacks '$1'"; cat "$tmp/out"; fail=1; }; }
+. "$(dirname "$0")/lib/cli.sh"
 printf 'DataDir %s/data\nSyslog no\nMaxMessageSize 2K\n' "$tmp" >"$tmp/ctl.conf"
 ctl() { "$bin/listctl/listctl" -c "$tmp/ctl.conf" "$@"; }
 

@@ -2,23 +2,8 @@
 # cli_listmilter.sh: the command lines of listmilter and listctl: -V, -n on the shipped and on a
 # broken configuration, LISTMILTER_CONF, and listctl help. No MTA and no network needed.
 set -u
-bin=$LM_BUILD_DIR
+. "$(dirname "$0")/lib/cli.sh"
 src=$LM_SOURCE_DIR
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check NAME EXPECTED-RC COMMAND... ; output kept in $tmp/out
-	local name=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>&1
-	local rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		echo "FAIL $name: exit $rc, wanted $want"; cat "$tmp/out"; fail=1
-	else
-		echo "ok   $name"
-	fi
-}
-has() { grep -q -- "$1" "$tmp/out" || { echo "FAIL: output lacks '$1'"; cat "$tmp/out"; fail=1; }; }
 
 check version 0 "$bin/milter/listmilter" -V
 has "listmilter 0"
