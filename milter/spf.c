@@ -107,6 +107,15 @@ static enum spf_res spf_map_error(SPF_errcode_t err)
 	}
 }
 
+/* A byte of mail data (HELO, sender) in a header we add: controls cannot end or fold it,
+ * and 8-bit bytes cannot make it an unlabelled non-ASCII header. */
+static int header_char(unsigned char c)
+{
+	if (c < 0x20)
+		return ' ';
+	return c >= 0x7f ? '?' : c;
+}
+
 /* The header value: libspf2's text with anything that could end or fold a header removed. */
 static void spf_header(struct buf *h, enum spf_res r, const char *detail)
 {
@@ -118,7 +127,7 @@ static void spf_header(struct buf *h, enum spf_res r, const char *detail)
 		return;
 	}
 	for (p = detail; *p; p++)
-		if (buf_putc(h, (unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p) != LM_OK)
+		if (buf_putc(h, header_char((unsigned char)*p)) != LM_OK)
 			break;
 }
 
@@ -242,7 +251,7 @@ static int ar_value(struct buf *out, const char *v)
 		if (c == '"' || c == '\\')
 			rc = buf_putc(out, '\\');
 		if (rc == LM_OK)
-			rc = buf_putc(out, c < 0x20 || c == 0x7f ? ' ' : c);
+			rc = buf_putc(out, header_char(c));
 	}
 	return rc == LM_OK ? buf_putc(out, '"') : rc;
 }

@@ -70,6 +70,11 @@ static void test_auth_results(void **state)
 	assert_int_equal(spf_auth_results(&b, "mx", SPFRES_SOFTFAIL, "a b\r\nX: \"y\"@c", NULL),
 	                 LM_OK);
 	assert_string_equal(buf_cstr(&b), "mx; spf=softfail smtp.mailfrom=\"a b  X: \\\"y\\\"@c\"");
+	buf_reset(&b);
+	/* 8-bit bytes from the envelope never reach the header as raw non-ASCII */
+	assert_int_equal(spf_auth_results(&b, "mx", SPFRES_NONE, "j\xc3\xb6rg@example.org", NULL),
+	                 LM_OK);
+	assert_string_equal(buf_cstr(&b), "mx; spf=none smtp.mailfrom=\"j??rg@example.org\"");
 	buf_free(&b);
 }
 
